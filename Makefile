@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP_QUIET ?= -q
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test lint format bench docs clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,9 @@ format: setup
 ## Benchmarks; results go to bench/results/*.json
 bench: setup
 	$(BIN)/python -m bench
+
+docs: setup
+	$(BIN)/python -c "from newsdesk.starter import render_settings_reference as r; open('docs/configuration.md','w').write(r())"
 
 clean:
 	rm -rf $(VENV) newsdesk-data .pytest_cache .mypy_cache .ruff_cache

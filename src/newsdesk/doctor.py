@@ -63,7 +63,9 @@ def run_checks(settings: Settings) -> list[Check]:
 
     cfg = _config_path()
     checks = [
-        Check("config", True, f"{cfg or 'defaults (no newsdesk.toml)'}; data_dir={settings.data_dir}"),
+        Check(
+            "config", True, f"{cfg or 'defaults (no newsdesk.toml)'}; data_dir={settings.data_dir}"
+        ),
         check_database(settings),
         check_language_model(),
         check_module("trafilatura", "extraction"),

@@ -46,8 +46,8 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(
         "",
-        description="SQLAlchemy URL of the store; empty means SQLite (WAL) at <data_dir>/newsdesk.db. "
-        "PostgreSQL: postgresql+psycopg://user@host/db.",
+        description="SQLAlchemy URL of the store; empty means SQLite (WAL) at "
+        "<data_dir>/newsdesk.db. PostgreSQL: postgresql+psycopg://user@host/db.",
     )
 
     # -- polite fetching -----------------------------------------------------
@@ -97,8 +97,16 @@ class Settings(BaseSettings):
         description="Feed entries whose content has fewer characters than this get their "
         "article page fetched and extracted.",
     )
+    read_batch_size: int = Field(
+        32, description="Entries read per batch (pages of a batch are fetched concurrently)."
+    )
     near_duplicate_threshold: float = Field(
         0.6, description="MinHash Jaccard estimate at which two articles are near-duplicates."
+    )
+    near_duplicate_containment: float = Field(
+        0.5,
+        description="Share of the shorter text's 5-word shingles found in the other at which a "
+        "candidate is a syndicated copy even below the Jaccard threshold (dropped paragraphs).",
     )
     minhash_permutations: int = Field(128, description="MinHash permutations per article.")
     language_min_chars: int = Field(

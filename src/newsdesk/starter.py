@@ -56,3 +56,28 @@ def write_starter_config(path: Path) -> None:
     """Write the starter config to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_starter_config(), encoding="utf-8")
+
+
+def render_settings_reference() -> str:
+    """docs/configuration.md: every setting with its environment variable, default and help."""
+    lines = [
+        "# Configuration",
+        "",
+        "Newsdesk reads one settings object. Precedence, lowest first: `newsdesk.toml` (or the file",
+        "named by `--config` / `NEWSDESK_CONFIG`), then `NEWSDESK_*` environment variables, then",
+        "command-line flags (`--data-dir`, `--database-url`). `newsdesk init` writes a commented",
+        "starter file. This page is generated: `make docs`.",
+        "",
+        "| setting | environment variable | default | what it does |",
+        "|---|---|---|---|",
+    ]
+    for name, default, help_text in describe_settings():
+        lines.append(f"| `{name}` | `NEWSDESK_{name.upper()}` | `{default}` | {help_text} |")
+    lines += [
+        "",
+        "Sources can also be declared in the file as `[[sources]]` tables with the keys `url`,",
+        "`kind`, `outlet`, `language`, `country`, `reliability_tier`, `poll_policy`,",
+        "`poll_interval`, `allow_private`; they are added to the registry on the next poll.",
+        "",
+    ]
+    return "\n".join(lines)

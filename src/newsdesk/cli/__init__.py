@@ -2,6 +2,10 @@
 
 from newsdesk.cli import (  # noqa: F401  (importing registers the commands)
     config_cmds,
+    demo_cmd,
+    extract_cmd,
+    pipeline_cmds,
+    sources_cmds,
 )
 from newsdesk.cli._app import app
 

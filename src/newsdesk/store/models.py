@@ -7,7 +7,6 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -18,6 +17,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from newsdesk.store.types import UTCDateTime
 
 
 def utcnow() -> dt.datetime:
@@ -66,12 +67,12 @@ class Source(Base):
     # conditional GET and scheduling state
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
-    last_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    next_check_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    next_check_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     fetches: Mapped[list[FetchLog]] = relationship(back_populates="source")
 
@@ -93,14 +94,14 @@ class FetchLog(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
     bytes_received: Mapped[int] = mapped_column(BigInteger, default=0)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
     new_entries: Mapped[int] = mapped_column(Integer, default=0)
-    next_check_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    next_check_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     source: Mapped[Source] = relationship(back_populates="fetches")
 
@@ -130,15 +131,15 @@ class Entry(Base):
     link: Mapped[str | None] = mapped_column(String(2048))
     title: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(512))
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     summary: Mapped[str | None] = mapped_column(Text)
     content: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16), default=EntryState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    discovered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    discovered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Snapshot(Base):
@@ -148,7 +149,7 @@ class Snapshot(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048))
-    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     content_type: Mapped[str | None] = mapped_column(String(200))
     encoding: Mapped[str] = mapped_column(String(16), default="gzip")
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -179,9 +180,9 @@ class Article(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     byline: Mapped[str | None] = mapped_column(String(512))
     outlet: Mapped[str] = mapped_column(String(200), default="")
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     language: Mapped[str | None] = mapped_column(String(16), index=True)
     language_confidence: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,1 @@
+"""Benchmarks: each module has main() -> dict and writes bench/results/<name>.json."""

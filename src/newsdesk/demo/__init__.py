@@ -1,0 +1,1 @@
+"""The invented demo corpus and its local feed server."""

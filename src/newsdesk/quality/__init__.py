@@ -1,0 +1,1 @@
+"""Quality metrics for fuzzy stages: extraction, clustering, writing."""

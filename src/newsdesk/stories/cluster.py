@@ -1,0 +1,305 @@
+"""Online cross-lingual story clustering: each article joins its best story or starts one.
+
+Per article the work is bounded: one ANN search over story vectors for `candidates` stories,
+then an exact score for each candidate (centroid and recent members, names, numbers, time).
+Nothing scans all stories, and stories idle for `max_idle_days` leave the hot index.
+
+Merging: after an article joins story S, the other candidates T of that search are scored
+against S as stories (centroid cosine, shared names and numbers, time gap); if the score
+reaches `merge_threshold` the smaller story is folded into the larger one: members, counters,
+vector sums and recent vectors are combined, the absorbed story leaves the index and its label
+becomes an alias, so `story_of()` of its articles returns the surviving label.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, OrderedDict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newsdesk.stories.features import ArticleFeatures, LanguageCentering
+from newsdesk.stories.index import VectorIndex, make_index
+from newsdesk.stories.scoring import (
+    DEFAULT_WEIGHTS,
+    ScoreWeights,
+    combine_evidence,
+    count_shared,
+    sigmoid,
+)
+
+log = logging.getLogger(__name__)
+
+PROFILE_KEYS = 48
+
+
+@dataclass
+class Story:
+    """A live story: its vector sums, lexical profile and the facts shown to editors."""
+
+    key: int
+    label: str
+    headline: str
+    first_seen: float | None
+    last_seen: float | None
+    member_count: int = 0
+    languages: Counter[str] = field(default_factory=Counter)
+    vector_sum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    names: Counter[str] = field(default_factory=Counter)
+    numbers: Counter[str] = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=Counter)
+    recent: deque[tuple[str, np.ndarray]] = field(default_factory=deque)
+    members: list[str] = field(default_factory=list)
+    headline_sim: float = -1.0
+
+    def profile(self, counter: Counter[str]) -> set[str]:
+        """The most frequent keys of a lexical counter (bounded so big stories stay fair)."""
+        if len(counter) <= PROFILE_KEYS:
+            return set(counter)
+        return {k for k, _ in counter.most_common(PROFILE_KEYS)}
+
+
+@dataclass
+class Assignment:
+    """Where one article went and why."""
+
+    article_id: str
+    story: str
+    score: float
+    is_new: bool
+    merged: list[str] = field(default_factory=list)
+
+
+class StoryClusterer:
+    """Assigns articles in arrival order to stories; no number of stories is fixed."""
+
+    def __init__(
+        self,
+        dim: int = 384,
+        centering: LanguageCentering | None = None,
+        index: VectorIndex | None = None,
+        weights: ScoreWeights = DEFAULT_WEIGHTS,
+        candidates: int = 12,
+        recent_members: int = 6,
+        max_idle_days: float = 21.0,
+        learn_centering: bool = True,
+        label_prefix: str = "story-",
+    ) -> None:
+        self.dim = dim
+        self.centering = centering or LanguageCentering(dim)
+        self.index = index if index is not None else make_index(dim)
+        self.weights = weights
+        self.candidates = candidates
+        self.recent_members = recent_members
+        self.max_idle_days = max_idle_days
+        self.learn_centering = learn_centering
+        self.label_prefix = label_prefix
+        self.stories: dict[int, Story] = {}
+        self._doc_story: dict[str, int] = {}
+        self._alias: dict[int, int] = {}
+        self._by_activity: OrderedDict[int, float] = OrderedDict()
+        self._next_key = 1
+        self._now: float | None = None
+
+    # -- public API ----------------------------------------------------------------------
+    def add(self, article: ArticleFeatures) -> Assignment:
+        """Assign one article (in arrival order) and update its story."""
+        if self.learn_centering:
+            self.centering.observe(article.lang, article.vector)
+        if article.hours is not None:
+            self._now = article.hours if self._now is None else max(self._now, article.hours)
+        q = self.centering.center(article.lang, article.vector)
+
+        original = self._doc_story.get(article.duplicate_of) if article.duplicate_of else None
+        if original is not None:
+            story = self.stories[self._resolve(original)]
+            self._attach(story, article, q)
+            return Assignment(article.id, story.label, 1.0, False)
+
+        scored = self._score_candidates(article, q)
+        if scored and scored[0][0] >= self.weights.join_threshold:
+            best_score, story = scored[0]
+            self._attach(story, article, q)
+            merged = self._merge_converging(story, [s for _, s in scored[1:]])
+            story = self.stories[self._resolve(story.key)]
+            self._evict_idle()
+            return Assignment(article.id, story.label, best_score, False, merged)
+        story = self._new_story(article)
+        self._attach(story, article, q)
+        self._evict_idle()
+        return Assignment(article.id, story.label, scored[0][0] if scored else 0.0, True)
+
+    def add_many(self, articles: Iterable[ArticleFeatures]) -> list[Assignment]:
+        """Assign articles one by one in the given order."""
+        return [self.add(a) for a in articles]
+
+    def story_of(self, article_id: str) -> str:
+        """The current label of the story holding an article (after merges)."""
+        return self.stories[self._resolve(self._doc_story[article_id])].label
+
+    def live_stories(self) -> list[Story]:
+        """Stories not absorbed by a merge, oldest first."""
+        return [s for k, s in self.stories.items() if k not in self._alias]
+
+    def score_article(self, article: ArticleFeatures, story: Story) -> float:
+        """Probability-like score that the article belongs to the story."""
+        q = self.centering.center(article.lang, article.vector)
+        return sigmoid(self._article_logit(article, q, story))
+
+    # -- scoring ---------------------------------------------------------------------------
+    def _centroid(self, story: Story) -> np.ndarray:
+        shift = np.zeros(self.dim, dtype=np.float32)
+        for lang, n in story.languages.items():
+            shift += n * self.centering.mean(lang)
+        vec = story.vector_sum - shift
+        norm = float(np.linalg.norm(vec))
+        return (vec / norm).astype(np.float32) if norm > 0 else vec.astype(np.float32)
+
+    def _story_similarity(self, q: np.ndarray, story: Story) -> tuple[float, np.ndarray]:
+        centroid = self._centroid(story)
+        c_sim = float(np.dot(q, centroid))
+        if not story.recent:
+            return c_sim, centroid
+        langs = [lang for lang, _ in story.recent]
+        mat = np.stack([v for _, v in story.recent]).astype(np.float32)
+        means = np.stack([self.centering.mean(lang) for lang in langs])
+        mat = mat - means
+        mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
+        m_sim = float(np.max(mat @ q))
+        # centroid speaks for the whole story, the best recent member for its latest turn
+        return 0.5 * (c_sim + max(c_sim, m_sim)), centroid
+
+    def _article_logit(self, article: ArticleFeatures, q: np.ndarray, story: Story) -> float:
+        sim, _ = self._story_similarity(q, story)
+        gap = (
+            article.hours - story.last_seen
+            if article.hours is not None and story.last_seen is not None
+            else None
+        )
+        return combine_evidence(
+            sim,
+            count_shared(article.names, story.profile(story.names)),
+            count_shared(article.numbers, story.profile(story.numbers)),
+            count_shared(article.entity_ids, story.profile(story.entities)),
+            gap,
+            self.weights,
+        )
+
+    def _score_candidates(
+        self, article: ArticleFeatures, q: np.ndarray
+    ) -> list[tuple[float, Story]]:
+        out = []
+        seen = set()
+        for key, _ in self.index.search(q, self.candidates):
+            key = self._resolve(key)
+            if key in seen or key not in self.stories:
+                continue
+            seen.add(key)
+            story = self.stories[key]
+            out.append((sigmoid(self._article_logit(article, q, story)), story))
+        out.sort(key=lambda t: -t[0])
+        return out
+
+    # -- updates ---------------------------------------------------------------------------
+    def _resolve(self, key: int) -> int:
+        while key in self._alias:
+            key = self._alias[key]
+        return key
+
+    def _new_story(self, article: ArticleFeatures) -> Story:
+        key = self._next_key
+        self._next_key += 1
+        story = Story(
+            key=key,
+            label=f"{self.label_prefix}{key}",
+            headline=article.headline,
+            first_seen=article.hours,
+            last_seen=article.hours,
+            vector_sum=np.zeros(self.dim, dtype=np.float32),
+            recent=deque(maxlen=self.recent_members),
+        )
+        self.stories[key] = story
+        return story
+
+    def _attach(self, story: Story, article: ArticleFeatures, q: np.ndarray) -> None:
+        story.member_count += 1
+        story.members.append(article.id)
+        story.languages[article.lang] += 1
+        story.vector_sum += article.vector
+        story.names.update(article.names)
+        story.numbers.update(article.numbers)
+        story.entities.update(article.entity_ids)
+        story.recent.append((article.lang, article.vector.astype(np.float16)))
+        if article.hours is not None:
+            story.first_seen = min(story.first_seen or article.hours, article.hours)
+            story.last_seen = max(story.last_seen or article.hours, article.hours)
+            self._by_activity[story.key] = story.last_seen
+            self._by_activity.move_to_end(story.key)
+        self._doc_story[article.id] = story.key
+        centroid = self._centroid(story)
+        # representative headline: the member closest to the story's centre so far
+        sim = float(np.dot(q, centroid))
+        if story.member_count == 1 or sim > story.headline_sim:
+            story.headline, story.headline_sim = article.headline, sim
+        self.index.upsert(story.key, centroid)
+
+    def _story_logit(self, a: Story, b: Story) -> float:
+        sim = float(np.dot(self._centroid(a), self._centroid(b)))
+        gap = None
+        if a.last_seen is not None and b.last_seen is not None:
+            gap = a.last_seen - b.last_seen
+        return combine_evidence(
+            sim,
+            count_shared(a.profile(a.names), b.profile(b.names)),
+            count_shared(a.profile(a.numbers), b.profile(b.numbers)),
+            count_shared(a.profile(a.entities), b.profile(b.entities)),
+            gap,
+            self.weights,
+        )
+
+    def _merge_converging(self, story: Story, others: list[Story]) -> list[str]:
+        merged = []
+        for other in others:
+            if other.key in self._alias or other.key == story.key:
+                continue
+            if sigmoid(self._story_logit(story, other)) < self.weights.merge_threshold:
+                continue
+            keep, gone = (story, other) if story.member_count >= other.member_count else (other, story)
+            self._absorb(keep, gone)
+            merged.append(gone.label)
+            log.info("merged story %s into %s", gone.label, keep.label)
+            story = keep
+        return merged
+
+    def _absorb(self, keep: Story, gone: Story) -> None:
+        keep.member_count += gone.member_count
+        keep.members.extend(gone.members)
+        keep.languages.update(gone.languages)
+        keep.vector_sum += gone.vector_sum
+        keep.names.update(gone.names)
+        keep.numbers.update(gone.numbers)
+        keep.entities.update(gone.entities)
+        for item in gone.recent:
+            keep.recent.append(item)
+        if gone.first_seen is not None:
+            keep.first_seen = min(keep.first_seen or gone.first_seen, gone.first_seen)
+        if gone.last_seen is not None:
+            keep.last_seen = max(keep.last_seen or gone.last_seen, gone.last_seen)
+        self._alias[gone.key] = keep.key
+        self.index.remove(gone.key)
+        self._by_activity.pop(gone.key, None)
+        self.index.upsert(keep.key, self._centroid(keep))
+
+    def _evict_idle(self) -> None:
+        if self._now is None:
+            return
+        horizon = self._now - self.max_idle_days * 24.0
+        while self._by_activity:
+            key, last = next(iter(self._by_activity.items()))
+            if last >= horizon:
+                break
+            self._by_activity.popitem(last=False)
+            self.index.remove(key)
+            log.debug("story %s left the hot index after %.0f idle days", key, self.max_idle_days)

