@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,22 +32,22 @@ class LocalServer:
                     self.end_headers()
                     self.wfile.write(b"not found")
                     return
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     fn(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
-            do_GET = _dispatch  # noqa: N815  (http.server's naming)
-            do_HEAD = _dispatch  # noqa: N815
+            do_GET = _dispatch
+            do_HEAD = _dispatch
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         return self.base + path

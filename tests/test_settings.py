@@ -30,7 +30,9 @@ def test_docs_list_every_setting() -> None:
     assert not env_missing
 
 
-def test_precedence_toml_then_env_then_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precedence_toml_then_env_then_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg = tmp_path / "newsdesk.toml"
     cfg.write_text('poll_interval = 111\nuser_agent = "from-toml"\nmax_redirects = 3\n')
     assert load_settings(cfg).poll_interval == 111

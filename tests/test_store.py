@@ -38,10 +38,29 @@ def test_passage_chain_round_trips(store: Store) -> None:
         )
         s.add(art)
         s.flush()
-        s.add(Passage(id=passage_id(art.id, 0), article_id=art.id, position=0,
-                      text="Invented text for a test.", char_start=0, char_end=25))
+        s.add(
+            Passage(
+                id=passage_id(art.id, 0),
+                article_id=art.id,
+                position=0,
+                text="Invented text for a test.",
+                char_start=0,
+                char_end=25,
+            )
+        )
         art_id = art.id
     with store.session() as s:
         p = s.scalars(select(Passage).where(Passage.article_id == art_id)).one()
         assert p.id == f"{art_id}:0"
         assert gzip.decompress(p.article.snapshot.data) == html  # type: ignore[union-attr]
+
+
+def test_models_and_migrations_agree(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from newsdesk.store import Base
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], f"models changed without a migration: {diff}"

@@ -37,7 +37,7 @@ def run_cycle(
     now = now or utcnow()
     if settings.sources:
         with store.session() as s:
-            sync_config_sources(s, settings.sources)
+            sync_config_sources(s, settings.sources, default_policy=settings.poll_policy)
     poll = poll_sources(store, settings, now=now, progress=progress)
     read = read_entries(store, settings, now=now, progress=progress)
     return CycleReport(poll=poll, read=read)

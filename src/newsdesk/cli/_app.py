@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
 
 from newsdesk.settings import ConfigNotFound, Settings, load_settings
 from newsdesk.store import Store, open_store
@@ -61,7 +63,16 @@ def _global_options(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="SQLAlchemy URL of the store.")
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what each stage does.")
+    ] = False,
 ) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False, show_time=False)],
+        force=True,
+    )
     ctx.obj = CliState(config=config, data_dir=data_dir, database_url=database_url)
 
 

@@ -21,21 +21,17 @@ app.add_typer(articles_app, name="articles")
 
 def print_cycle(report: CycleReport) -> None:
     """The closing table of a poll: sources, 304s, new articles, duplicates, errors."""
-    table = Table(title="poll", show_header=True)
-    table.add_column("sources polled", justify="right")
-    table.add_column("not modified", justify="right")
-    table.add_column("new entries", justify="right")
-    table.add_column("new articles", justify="right")
-    table.add_column("duplicates", justify="right")
-    table.add_column("errors", justify="right")
-    table.add_row(
-        str(report.poll.polled),
-        str(report.poll.not_modified),
-        str(report.poll.new_entries),
-        str(report.read.articles),
-        str(report.read.duplicates),
-        str(len(report.poll.errors) + len(report.read.failures)),
-    )
+    table = Table("poll", "count", title="poll summary")
+    rows = [
+        ("sources polled", report.poll.polled),
+        ("not modified (304)", report.poll.not_modified),
+        ("new entries", report.poll.new_entries),
+        ("new articles", report.read.articles),
+        ("duplicates", report.read.duplicates),
+        ("errors", len(report.poll.errors) + len(report.read.failures)),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
     console.print(table)
     if report.poll.errors:
         errs = Table("source", "url", "reason", title="source errors")

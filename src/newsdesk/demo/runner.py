@@ -138,8 +138,12 @@ def run_demo(
     fresh: bool = False,
     progress: Progress = null_progress,
     corpus_path: Path | None = None,
+    step: dt.timedelta | None = STEP,
 ) -> DemoReport:
-    """Serve the corpus on 127.0.0.1 and run the pipeline over simulated days."""
+    """Serve the corpus on 127.0.0.1 and run the pipeline over simulated days.
+
+    With `step=None` the whole corpus is released at once and read in one cycle (the bench).
+    """
     settings = demo_settings(settings)
     if fresh and not settings.database_url:
         db = settings.data_dir / "newsdesk.db"
@@ -152,13 +156,14 @@ def run_demo(
     report = DemoReport()
     try:
         register_sources(store, server)
-        t = corpus.start
-        end = corpus.end + STEP
-        while t <= end:
+        t = corpus.start if step is not None else corpus.end
+        while t <= corpus.end:
             server.clock = t
             report.cycle_reports.append(run_cycle(store, settings, now=t, progress=progress))
             report.cycles += 1
-            t += STEP
+            if step is None:
+                break
+            t += step
         # one more check of every feed with nothing new: conditional GET answers 304
         _force_due(store, t)
         report.cycle_reports.append(run_cycle(store, settings, now=t, progress=progress))

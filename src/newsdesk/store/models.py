@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Float,
@@ -157,6 +158,16 @@ class Snapshot(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class ArticleStage:
+    """The next stage an article waits for; each stage moves it on in its own transaction."""
+
+    EMBED = "embed"
+    ENTITIES = "entities"
+    CLUSTER = "cluster"
+    READY = "ready"
+    ORDER = (EMBED, ENTITIES, CLUSTER, READY)
+
+
 class Article(Base):
     """One article as read: clean text, metadata, language, identity and duplicate link."""
 
@@ -194,8 +205,8 @@ class Article(Base):
     duplicate_kind: Mapped[str | None] = mapped_column(String(16))
     duplicate_score: Mapped[float | None] = mapped_column(Float)
     snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
-    # the next pipeline stage to run on this article (later stages: embed, entities, cluster, ...)
-    stage: Mapped[str] = mapped_column(String(32), default="read", index=True)
+    # the next pipeline stage to run on this article (see ArticleStage)
+    stage: Mapped[str] = mapped_column(String(32), default="embed", index=True)
 
     passages: Mapped[list[Passage]] = relationship(
         back_populates="article", order_by="Passage.position", cascade="all, delete-orphan"
@@ -223,3 +234,146 @@ class Passage(Base):
 def passage_id(article_id: int, position: int) -> str:
     """The stable id of the passage at `position` of article `article_id`."""
     return f"{article_id}:{position}"
+
+
+class Embedding(Base):
+    """An article's vector (title + lead), stored once and never recomputed."""
+
+    __tablename__ = "embeddings"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(100))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PassageEmbedding(Base):
+    """A passage's vector, for cross-lingual novelty (developments) and citation support."""
+
+    __tablename__ = "passage_embeddings"
+
+    passage_id: Mapped[str] = mapped_column(
+        ForeignKey("passages.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(100))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Entity(Base):
+    """A person, organisation, place or domain thing, with one id across languages."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(32), index=True)
+    mention_count: Mapped[int] = mapped_column(Integer, default=0)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entities.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    aliases: Mapped[list[EntityAlias]] = relationship(
+        back_populates="entity", cascade="all, delete-orphan"
+    )
+
+
+class EntityAlias(Base):
+    """A surface form of an entity ("L&T", "Larsen & Toubro", "Россия")."""
+
+    __tablename__ = "entity_aliases"
+    __table_args__ = (UniqueConstraint("entity_id", "normalized", name="uq_alias_entity_norm"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(300))
+    normalized: Mapped[str] = mapped_column(String(300), index=True)
+    lang: Mapped[str | None] = mapped_column(String(16))
+
+    entity: Mapped[Entity] = relationship(back_populates="aliases")
+
+
+class Mention(Base):
+    """One occurrence of an entity in an article (and the passage it falls in)."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_article", "article_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    )
+    passage_id: Mapped[str | None] = mapped_column(
+        ForeignKey("passages.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(300))
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+
+
+class Story(Base):
+    """Articles in any language about the same event, tracked over time."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    headline: Mapped[str] = mapped_column(Text, default="")
+    headline_lang: Mapped[str | None] = mapped_column(String(16))
+    first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    outlets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    entity_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True
+    )
+    breaking: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StoryArticle(Base):
+    """Which story an article belongs to (one each), and how strongly it matched."""
+
+    __tablename__ = "story_articles"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DevelopmentKind:
+    """What kind of new thing a development records."""
+
+    PASSAGE = "passage"
+    ENTITY = "entity"
+    OUTLET = "outlet"
+    LANGUAGE = "language"
+    CLAIM = "claim"
+    BREAKING = "breaking"
+
+
+class Development(Base):
+    """Something new in a story at a moment: a novel passage, entity, outlet or claim."""
+
+    __tablename__ = "developments"
+    __table_args__ = (Index("ix_developments_story_time", "story_id", "detected_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    detected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    passage_id: Mapped[str | None] = mapped_column(ForeignKey("passages.id", ondelete="SET NULL"))
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None] = mapped_column(Float)

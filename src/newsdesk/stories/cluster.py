@@ -15,19 +15,28 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from newsdesk.stories.features import ArticleFeatures, LanguageCentering
+from newsdesk.embed.base import Embedder
+from newsdesk.stories.features import (
+    DEFAULT_EMBED_CHARS,
+    ArticleFeatures,
+    ArticleInput,
+    LanguageCentering,
+    extract_features,
+)
 from newsdesk.stories.index import VectorIndex, make_index
 from newsdesk.stories.scoring import (
     DEFAULT_WEIGHTS,
+    KeyRarity,
     ScoreWeights,
     combine_evidence,
-    count_shared,
     sigmoid,
+    weigh_shared,
 )
 
 log = logging.getLogger(__name__)
@@ -79,6 +88,7 @@ class StoryClusterer:
         self,
         dim: int = 384,
         centering: LanguageCentering | None = None,
+        rarity: KeyRarity | None = None,
         index: VectorIndex | None = None,
         weights: ScoreWeights = DEFAULT_WEIGHTS,
         candidates: int = 12,
@@ -89,6 +99,7 @@ class StoryClusterer:
     ) -> None:
         self.dim = dim
         self.centering = centering or LanguageCentering(dim)
+        self.rarity = rarity or KeyRarity()
         self.index = index if index is not None else make_index(dim)
         self.weights = weights
         self.candidates = candidates
@@ -108,6 +119,7 @@ class StoryClusterer:
         """Assign one article (in arrival order) and update its story."""
         if self.learn_centering:
             self.centering.observe(article.lang, article.vector)
+            self.rarity.observe(article.names | article.numbers)
         if article.hours is not None:
             self._now = article.hours if self._now is None else max(self._now, article.hours)
         q = self.centering.center(article.lang, article.vector)
@@ -180,9 +192,9 @@ class StoryClusterer:
         )
         return combine_evidence(
             sim,
-            count_shared(article.names, story.profile(story.names)),
-            count_shared(article.numbers, story.profile(story.numbers)),
-            count_shared(article.entity_ids, story.profile(story.entities)),
+            weigh_shared(article.names, story.profile(story.names), self.rarity),
+            weigh_shared(article.numbers, story.profile(story.numbers), self.rarity),
+            weigh_shared(article.entity_ids, story.profile(story.entities)),
             gap,
             self.weights,
         )
@@ -252,9 +264,9 @@ class StoryClusterer:
             gap = a.last_seen - b.last_seen
         return combine_evidence(
             sim,
-            count_shared(a.profile(a.names), b.profile(b.names)),
-            count_shared(a.profile(a.numbers), b.profile(b.numbers)),
-            count_shared(a.profile(a.entities), b.profile(b.entities)),
+            weigh_shared(a.profile(a.names), b.profile(b.names), self.rarity),
+            weigh_shared(a.profile(a.numbers), b.profile(b.numbers), self.rarity),
+            weigh_shared(a.profile(a.entities), b.profile(b.entities)),
             gap,
             self.weights,
         )
@@ -266,7 +278,9 @@ class StoryClusterer:
                 continue
             if sigmoid(self._story_logit(story, other)) < self.weights.merge_threshold:
                 continue
-            keep, gone = (story, other) if story.member_count >= other.member_count else (other, story)
+            keep, gone = (
+                (story, other) if story.member_count >= other.member_count else (other, story)
+            )
             self._absorb(keep, gone)
             merged.append(gone.label)
             log.info("merged story %s into %s", gone.label, keep.label)
@@ -303,3 +317,32 @@ class StoryClusterer:
             self._by_activity.popitem(last=False)
             self.index.remove(key)
             log.debug("story %s left the hot index after %.0f idle days", key, self.max_idle_days)
+
+
+def cluster_articles(
+    docs: list[ArticleInput],
+    embedder: Embedder,
+    max_chars: int = DEFAULT_EMBED_CHARS,
+    batch_size: int = 32,
+    warm_start: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+    **options: Any,
+) -> dict[str, str]:
+    """Cluster documents online in the given order; returns id -> final story label.
+
+    warm_start fits the per-language means on the whole batch before clustering (a batch knows
+    its future; the pipeline instead starts from the persisted running means).
+    """
+    features: list[ArticleFeatures] = []
+    for start in range(0, len(docs), batch_size):
+        chunk = docs[start : start + batch_size]
+        features.extend(extract_features(chunk, embedder, max_chars))
+        if on_progress is not None:
+            on_progress(len(chunk))
+    clusterer = StoryClusterer(dim=embedder.dim, learn_centering=not warm_start, **options)
+    if warm_start and features:
+        clusterer.centering.fit([f.lang for f in features], np.stack([f.vector for f in features]))
+        for f in features:
+            clusterer.rarity.observe(f.names | f.numbers)
+    clusterer.add_many(features)
+    return {f.id: clusterer.story_of(f.id) for f in features}

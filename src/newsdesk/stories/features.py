@@ -37,33 +37,28 @@ _MULT_RE = re.compile(
     r"\s?(" + "|".join(sorted(map(re.escape, _MULTIPLIERS), key=len, reverse=True)) + r")",
     re.IGNORECASE,
 )
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh sch _ y _ e yu ya".split(),
-        strict=True,
-    )
-)
-_GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψω", "a b g d e z i th i k l m n x o p r s t y f ch ps o".split(), strict=True))  # fmt: skip
+_CYRILLIC_LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh sch _ y _ e yu ya"
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _CYRILLIC_LATIN.split(), strict=True))
+_GREEK_LATIN = "a b g d e z i th i k l m n x o p r s t y f ch ps o"
+_GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψω", _GREEK_LATIN.split(), strict=True))
 # capitalised function words, weekdays and months in the cased languages: not names
-_STOP = set(
-    """the a an in on at for and but it he she they we this that these there his her its its
+_STOP_WORDS = """the a an in on at for and but it he she they we this that these there his her its
     of to as by with from after before over under new more most some what when where who why how
     le la les un une des du de il elle ils au aux en et dans pour par sur selon
     el los las una unos por para con del al según tras
     der die das ein eine im am und mit nach bei vom zum zur den dem des auch
     o os um uma do da dos das no na em com pelo pela
     в на по он она они это из для после при как что и
-    mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin
-    juillet août septembre octobre novembre décembre lunes martes miércoles jueves viernes
-    sábado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre
-    noviembre diciembre montag dienstag mittwoch donnerstag freitag samstag sonntag januar
-    februar märz juni juli oktober dezember понедельник вторник среда среду четверг пятница
-    пятницу суббота субботу воскресенье января февраля марта апреля мая июня июля августа
-    сентября октября ноября декабря""".split()
-)
+    mr mrs ms dr mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december lundi mardi mercredi jeudi vendredi samedi
+    dimanche janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+    lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio
+    agosto septiembre octubre noviembre diciembre montag dienstag mittwoch donnerstag freitag
+    samstag sonntag januar februar märz juni juli oktober dezember понедельник вторник среда среду
+    четверг пятница пятницу суббота субботу воскресенье января февраля марта апреля мая июня июля
+    августа сентября октября ноября декабря"""
+_STOP = frozenset(_STOP_WORDS.split())
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Vector index over story vectors: a protocol, an HNSW implementation (usearch) and an exact one."""
+"""Vector index over story vectors: a protocol, HNSW (usearch) and exact implementations."""
 
 from __future__ import annotations
 

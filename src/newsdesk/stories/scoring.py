@@ -15,21 +15,29 @@ caution (lexical weights below the fit, which over-trusts clean invented numbers
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from newsdesk.stories.features import ArticleFeatures, LanguageCentering
+from newsdesk.embed.base import Embedder
+from newsdesk.stories.features import (
+    DEFAULT_EMBED_CHARS,
+    ArticleFeatures,
+    ArticleInput,
+    LanguageCentering,
+    extract_features,
+)
 
 
 @dataclass(frozen=True)
 class ScoreWeights:
     """Coefficients of the same-story logit and the clustering thresholds."""
 
-    sim_scale: float = 15.0
-    sim_offset: float = 0.32
-    name_weight: float = 0.5
+    sim_scale: float = 16.0
+    sim_offset: float = 0.36
+    name_weight: float = 0.4
     name_cap: int = 3
     number_weight: float = 1.0
     number_cap: int = 2
@@ -52,18 +60,45 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def count_shared(a: Collection[str], b: Collection[str]) -> int:
-    """Number of keys in both collections."""
+class KeyRarity:
+    """Running document frequencies of lexical keys: common keys ('Bank', 'Sea') count less."""
+
+    def __init__(self, full_weight_share: float = 0.05, min_docs: int = 20) -> None:
+        self.df: Counter[str] = Counter()
+        self.docs = 0
+        self.full_weight_share = full_weight_share
+        self.min_docs = min_docs
+
+    def observe(self, keys: Iterable[str]) -> None:
+        """Count one document's distinct keys."""
+        self.df.update(set(keys))
+        self.docs += 1
+
+    def weight(self, key: str) -> float:
+        """1.0 for keys in at most full_weight_share of documents, less (log-scaled) above."""
+        if self.docs < self.min_docs:
+            return 1.0
+        share = (self.df.get(key, 0) + 1) / (self.docs + 1)
+        if share <= self.full_weight_share:
+            return 1.0
+        return max(0.0, math.log(1.0 / share) / math.log(1.0 / self.full_weight_share))
+
+
+def weigh_shared(a: Collection[str], b: Collection[str], rarity: KeyRarity | None = None) -> float:
+    """Shared keys, each weighted by its rarity (1.0 each without statistics)."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(1 for k in a if k in b)
+    shared = [k for k in a if k in b]
+    if rarity is None:
+        return float(len(shared))
+    return sum(rarity.weight(k) for k in shared)
 
 
 def combine_evidence(
     similarity: float,
-    shared_names: int,
-    shared_numbers: int,
-    shared_entities: int = 0,
+    shared_names: float,
+    shared_numbers: float,
+    shared_entities: float = 0,
     gap_hours: float | None = None,
     weights: ScoreWeights = DEFAULT_WEIGHTS,
 ) -> float:
@@ -85,6 +120,7 @@ def score_pair(
     b: ArticleFeatures,
     centering: LanguageCentering,
     weights: ScoreWeights = DEFAULT_WEIGHTS,
+    rarity: KeyRarity | None = None,
 ) -> float:
     """Probability-like score in (0, 1) that two articles cover the same story."""
     va = centering.center(a.lang, a.vector)
@@ -92,10 +128,42 @@ def score_pair(
     gap = a.hours - b.hours if a.hours is not None and b.hours is not None else None
     z = combine_evidence(
         float(np.dot(va, vb)),
-        count_shared(a.names, b.names),
-        count_shared(a.numbers, b.numbers),
-        count_shared(a.entity_ids, b.entity_ids),
+        weigh_shared(a.names, b.names, rarity),
+        weigh_shared(a.numbers, b.numbers, rarity),
+        weigh_shared(a.entity_ids, b.entity_ids),
         gap,
         weights,
     )
     return sigmoid(z)
+
+
+def score_article_pairs(
+    pairs: Sequence[tuple[ArticleInput, ArticleInput]],
+    embedder: Embedder,
+    max_chars: int = DEFAULT_EMBED_CHARS,
+    batch_size: int = 32,
+    weights: ScoreWeights = DEFAULT_WEIGHTS,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[float]:
+    """Same-story scores for article pairs, with the clusterer's evidence and weights.
+
+    Language means and key rarity are fitted on all texts of the batch, as `cluster` does.
+    """
+    docs = [doc for pair in pairs for doc in pair]
+    features: list[ArticleFeatures] = []
+    for start in range(0, len(docs), batch_size):
+        chunk = docs[start : start + batch_size]
+        features.extend(extract_features(chunk, embedder, max_chars))
+        if on_progress is not None:
+            on_progress(len(chunk) // 2)
+    dim = features[0].vector.shape[0] if features else embedder.dim
+    centering = LanguageCentering(dim)
+    rarity = KeyRarity()
+    if features:
+        centering.fit([f.lang for f in features], np.stack([f.vector for f in features]))
+    for f in features:
+        rarity.observe(f.names | f.numbers)
+    return [
+        score_pair(features[2 * i], features[2 * i + 1], centering, weights, rarity)
+        for i in range(len(pairs))
+    ]

@@ -1,0 +1,282 @@
+"""A cross-lingual gazetteer: country names from CLDR (Babel) and pycountry, curated bodies.
+
+The names of every country in every desk language resolve to one key ("Россия", "Russia",
+"روسيا", "俄罗斯", "रूस" -> place:RU). Matching runs one Aho-Corasick automaton over a
+length-preserving folded copy of the text, then checks word boundaries by script: Latin,
+Cyrillic, Greek and Devanagari need them (Cyrillic may add up to three inflection letters,
+Latin a genitive -s); Arabic may carry one-letter clitics (و ف ب ل ك) in front; Han, kana and
+Hangul need none.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+import pycountry
+from babel import Locale
+
+from newsdesk.entities._names import BODIES, COUNTRY_EXTRAS, TERRITORY_BODIES
+from newsdesk.entities.base import EntityType, Mention, Origin
+from newsdesk.entities.normalize import fold_text
+
+log = logging.getLogger(__name__)
+
+# Locales whose CLDR territory names go into the gazetteer (the demo's ten languages and a few
+# neighbours); adding one costs about 300 names.
+DEFAULT_LOCALES = (
+    "en", "ru", "zh", "zh_Hant", "ar", "hi", "es", "fr", "de", "ja", "pt", "it", "uk", "ko",
+    "tr", "id",
+)  # fmt: skip
+
+# Country names that are also common words or first names in a desk language.
+_AMBIGUOUS_FORMS = frozenset({"chad", "jersey", "guernsey", "georgia", "jordan", "man", "turkey"})
+_ARABIC_CLITICS = "وفبلك"
+_CASED_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+class Rule:
+    """How a gazetteer form must sit in the text."""
+
+    EXACT_CASE = 1  # acronyms: "UN" must not match French "un"
+    CAPITALISED = 2  # proper names in cased scripts start with a capital
+    ANY_CASE = 3  # lower-case generic phrases ("grain deal")
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """A canonical entity the gazetteer knows."""
+
+    key: str
+    type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Form:
+    entry: int
+    surface: str
+    rule: int
+    script: str
+    stem: bool = False  # a Cyrillic stem without its last vowel, or Arabic without "ال"
+
+
+def script_of(ch: str) -> str:
+    """The Unicode script family of a letter: LATIN, CYRILLIC, ARABIC, CJK, ... or OTHER."""
+    code = ord(ch)
+    if code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
+        return "LATIN"
+    if 0x0370 <= code <= 0x03FF:
+        return "GREEK"
+    if 0x0400 <= code <= 0x052F:
+        return "CYRILLIC"
+    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F:
+        return "ARABIC"
+    if 0x0900 <= code <= 0x097F:
+        return "DEVANAGARI"
+    if 0x3040 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+        return "CJK"
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF:
+        return "HANGUL"
+    return "OTHER"
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters, marks and digits (Devanagari vowel signs are marks, not letters)."""
+    return unicodedata.category(ch)[0] in "LMN"
+
+
+def _rule_for(form: str) -> int:
+    first = next((c for c in form if c.isalpha()), "")
+    if not first or script_of(first) not in _CASED_SCRIPTS:
+        return Rule.ANY_CASE
+    letters = [c for c in form if c.isalpha()]
+    if len(letters) <= 8 and all(c.isupper() for c in letters):
+        return Rule.EXACT_CASE
+    return Rule.CAPITALISED if first.isupper() else Rule.ANY_CASE
+
+
+def _clean_cldr_name(name: str) -> list[str]:
+    """'Myanmar (Burma)' -> ['Myanmar', 'Burma']; 'Congo - Kinshasa' -> ['Congo - Kinshasa']."""
+    match = re.match(r"^(.*?)\s*[(（](.*?)[)）]$", name)
+    if match:
+        return [match.group(1).strip(), match.group(2).strip()]
+    return [name.strip()]
+
+
+class Gazetteer:
+    """Known names in many languages, matched in one pass over a text."""
+
+    def __init__(self, entries: Sequence[GazetteerEntry], forms: Iterable[tuple[int, str]]):
+        self.entries = list(entries)
+        self._automaton = ahocorasick.Automaton()
+        by_folded: dict[str, list[_Form]] = {}
+        for entry_index, surface in forms:
+            surface = unicodedata.normalize("NFC", surface.strip())
+            if len(surface) < 2:
+                continue
+            folded = fold_text(surface)
+            if folded in _AMBIGUOUS_FORMS:
+                continue
+            first = next((c for c in surface if c.isalpha()), "a")
+            form = _Form(entry_index, surface, _rule_for(surface), script_of(first))
+            by_folded.setdefault(folded, []).append(form)
+            for variant, stem in _variants(surface, folded, form.script):
+                by_folded.setdefault(variant, []).append(
+                    _Form(entry_index, surface, form.rule, form.script, stem=stem)
+                )
+        for folded, found in by_folded.items():
+            self._automaton.add_word(folded, (len(folded), tuple(found)))
+        self._automaton.make_automaton()
+        self.size = len(by_folded)
+
+    def find(self, text: str) -> list[Mention]:
+        """Every gazetteer name in `text`, leftmost-longest, without overlaps."""
+        folded = fold_text(text)
+        candidates: list[Mention] = []
+        for end_index, (length, forms) in self._automaton.iter(folded):
+            start, end = end_index - length + 1, end_index + 1
+            for form in forms:
+                span = self._accept(text, folded, start, end, form)
+                if span is not None:
+                    entry = self.entries[form.entry]
+                    s, e = span
+                    candidates.append(
+                        Mention(text[s:e], s, e, entry.type, entry.key, entry.name, Origin.GAZETTEER)
+                    )
+                    break
+        return select_longest(candidates)
+
+    def _accept(
+        self, text: str, folded: str, start: int, end: int, form: _Form
+    ) -> tuple[int, int] | None:
+        """The (start, end) the match covers if it sits properly in the text, else None."""
+        if form.rule == Rule.EXACT_CASE:
+            surface = text[start:end].replace("\u2019", "'")
+            if surface != form.surface.replace("\u2019", "'"):
+                return None
+        elif form.rule == Rule.CAPITALISED and not text[start].isupper():
+            return None
+        if form.script == "CJK" or form.script == "HANGUL":
+            return start, end
+        if form.script == "ARABIC":
+            return _arabic_span(text, start, end, form)
+        if start > 0 and is_word_char(text[start - 1]):
+            return None
+        tail = end
+        while tail < len(text) and is_word_char(text[tail]):
+            tail += 1
+        extra = text[end:tail]
+        if not extra and not form.stem:
+            return start, end
+        if form.script == "CYRILLIC" and 0 < len(extra) <= 3 and extra.isalpha():
+            return start, tail
+        if form.stem and not extra:
+            return None
+        if form.script == "LATIN" and extra == "s" and form.rule == Rule.CAPITALISED:
+            return start, tail
+        return None
+
+
+def _variants(surface: str, folded: str, script: str) -> list[tuple[str, bool]]:
+    """Extra folded patterns: Cyrillic stems for declension, Arabic forms without 'ال'."""
+    out: list[tuple[str, bool]] = []
+    if script == "CYRILLIC" and len(folded) >= 5 and folded[-1] in "аяйьеиоыу":
+        out.append((folded[:-1], True))
+    if script == "ARABIC" and folded.startswith("ال") and len(folded) >= 5:
+        out.append((folded[2:], True))
+    return out
+
+
+def _arabic_span(text: str, start: int, end: int, form: _Form) -> tuple[int, int] | None:
+    if end < len(text) and is_word_char(text[end]):
+        return None
+    word_start = start
+    while word_start > 0 and is_word_char(text[word_start - 1]):
+        word_start -= 1
+    prefix = text[word_start:start]
+    if form.stem:  # "للصين" = ل + الصين, written without the alif
+        return (start, end) if prefix.endswith("لل") and len(prefix) <= 3 else None
+    if len(prefix) <= 2 and all(c in _ARABIC_CLITICS for c in prefix):
+        return start, end
+    return None
+
+
+def select_longest(mentions: Iterable[Mention]) -> list[Mention]:
+    """Non-overlapping mentions, preferring the earliest start, then the longest."""
+    chosen: list[Mention] = []
+    last_end = -1
+    for m in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if m.start >= last_end:
+            chosen.append(m)
+            last_end = m.end
+    return chosen
+
+
+def build_gazetteer(locales: Sequence[str] = DEFAULT_LOCALES) -> Gazetteer:
+    """Assemble the gazetteer from CLDR territory names, pycountry and the curated bodies."""
+    started = time.perf_counter()
+    entries: list[GazetteerEntry] = []
+    index: dict[str, int] = {}
+    forms: list[tuple[int, str]] = []
+
+    def entry_for(key: str, type_: str, name: str) -> int:
+        if key not in index:
+            index[key] = len(entries)
+            entries.append(GazetteerEntry(key, type_, name))
+        return index[key]
+
+    # curated bodies first: their forms win a tie with a country name
+    for key, type_, name, names in BODIES:
+        i = entry_for(key, type_, name)
+        forms.extend((i, n) for n in (name, *names))
+    english = Locale.parse("en").territories
+    for code in sorted(english):
+        if len(code) != 2 or not code.isalpha() or code in {"ZZ", "XA", "XB", "QO", "EZ"}:
+            continue
+        if code in TERRITORY_BODIES:
+            i = index[TERRITORY_BODIES[code]]
+        else:
+            i = entry_for(f"place:{code}", EntityType.PLACE, _clean_cldr_name(english[code])[0])
+        for loc in locales:
+            name = Locale.parse(loc).territories.get(code)
+            if name:
+                forms.extend((i, n) for n in _clean_cldr_name(name))
+    for country in pycountry.countries:
+        key = f"place:{country.alpha_2}"
+        if key not in index:
+            continue
+        i = index[key]
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                forms.extend((i, n) for n in _clean_cldr_name(value))
+    for code, extras in COUNTRY_EXTRAS.items():
+        forms.extend((index[f"place:{code}"], n) for n in extras)
+    gazetteer = Gazetteer(entries, forms)
+    log.info(
+        "gazetteer: %d entities, %d patterns in %.2fs",
+        len(entries),
+        gazetteer.size,
+        time.perf_counter() - started,
+    )
+    return gazetteer
+
+
+_LOCK = threading.Lock()
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use."""
+    global _DEFAULT
+    with _LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = build_gazetteer()
+        return _DEFAULT
