@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHES = ["extraction", "pipeline"]
+BENCHES = ["extraction", "pipeline", "summarization"]
 RESULTS = Path(__file__).parent / "results"
 
 

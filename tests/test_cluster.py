@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,19 +33,19 @@ FIXTURE = Path(__file__).parent / "fixtures" / "cluster" / "invented_multilingua
 FIXTURE_BCUBED_FLOOR = 0.93
 
 
-def read_fixture() -> list[dict[str, object]]:
+def read_fixture() -> list[dict[str, Any]]:
     return [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
 
 
-def to_inputs(rows: list[dict[str, object]]) -> list[ArticleInput]:
+def to_inputs(rows: list[dict[str, Any]]) -> list[ArticleInput]:
     return [
         ArticleInput(
             id=str(r["id"]),
             text=str(r["text"]),
-            title=r.get("title"),  # type: ignore[arg-type]  (JSON values)
-            lang=r.get("lang"),  # type: ignore[arg-type]
-            published=r.get("published"),  # type: ignore[arg-type]
-            duplicate_of=r.get("duplicate_of"),  # type: ignore[arg-type]
+            title=r.get("title"),
+            lang=r.get("lang"),
+            published=r.get("published"),
+            duplicate_of=r.get("duplicate_of"),
         )
         for r in rows
     ]
@@ -231,6 +232,8 @@ def test_lexical_evidence_crosses_scripts_and_formats() -> None:
         rarity.observe({"bank"})
     rarity.observe({"korea"})
     assert weigh_shared({"bank", "korea"}, {"bank", "korea"}, rarity) < 1.5
+    again = KeyRarity.from_state(json.loads(json.dumps(rarity.to_state())))
+    assert again.weight("bank") == rarity.weight("bank") < again.weight("korea")
     assert (
         parse_time("2026-11-09T10:00:00Z")
         == dt.datetime(2026, 11, 9, 10, tzinfo=dt.UTC).timestamp() / 3600

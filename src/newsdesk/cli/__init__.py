@@ -1,9 +1,12 @@
 """Command-line interface: a thin layer over the library."""
 
 from newsdesk.cli import (  # noqa: F401  (importing registers the commands)
+    brief_cmd,
     config_cmds,
     demo_cmd,
+    entities_cmds,
     extract_cmd,
+    personas_cmds,
     pipeline_cmds,
     sources_cmds,
 )

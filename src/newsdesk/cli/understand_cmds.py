@@ -102,7 +102,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
         TextColumn("{task.completed}/{task.total}"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with Progress(*columns, console=err_console) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
 

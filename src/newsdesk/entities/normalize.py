@@ -12,7 +12,7 @@ from unidecode import unidecode
 _APOSTROPHES = "\u2019\u02bc\u2018\u0060\u00b4"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _POSSESSIVE = re.compile(r"(?:'s|')$")
-_LEADING_ARTICLE = re.compile(r"^(?:the|la|le|les|el|los|las|der|die|das|l')\s*", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:(?:the|la|le|les|el|los|las|der|die|das)\s+|l')", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 # Words skipped when forming an acronym from an expansion ("Bank of England" -> "BE"/"BOE").
@@ -91,8 +91,10 @@ def compact_acronym(text: str) -> str:
 def is_acronym(text: str) -> bool:
     """Whether a surface form looks like an acronym (2-8 capitals, maybe with '&' or dots)."""
     compact = compact_acronym(text)
-    return 2 <= len(compact) <= 8 and compact == re.sub(r"[\s.&]", "", text).upper() and (
-        sum(ch.isupper() for ch in text) >= 2
+    return (
+        2 <= len(compact) <= 8
+        and compact == re.sub(r"[\s.&]", "", text).upper()
+        and (sum(ch.isupper() for ch in text) >= 2)
     )
 
 

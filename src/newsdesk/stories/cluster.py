@@ -28,8 +28,9 @@ from newsdesk.stories.features import (
     ArticleInput,
     LanguageCentering,
     extract_features,
+    make_centering,
 )
-from newsdesk.stories.index import VectorIndex, make_index
+from newsdesk.stories.index import USearchIndex, VectorIndex, make_index
 from newsdesk.stories.scoring import (
     DEFAULT_WEIGHTS,
     KeyRarity,
@@ -146,6 +147,26 @@ class StoryClusterer:
     def add_many(self, articles: Iterable[ArticleFeatures]) -> list[Assignment]:
         """Assign articles one by one in the given order."""
         return [self.add(a) for a in articles]
+
+    def restore_stories(self, stories: Iterable[Story], members: bool = True) -> None:
+        """Register stories rebuilt from the store and bulk-index their centroids."""
+        keys: list[int] = []
+        vectors: list[np.ndarray] = []
+        for story in stories:
+            self.stories[story.key] = story
+            self._next_key = max(self._next_key, story.key + 1)
+            if members:
+                for article_id in story.members:
+                    self._doc_story[article_id] = story.key
+            if story.last_seen is not None:
+                self._by_activity[story.key] = story.last_seen
+            keys.append(story.key)
+            vectors.append(self._centroid(story))
+        if isinstance(self.index, USearchIndex) and keys:
+            self.index.add_many(keys, np.stack(vectors))
+        else:
+            for key, vec in zip(keys, vectors, strict=True):
+                self.index.upsert(key, vec)
 
     def story_of(self, article_id: str) -> str:
         """The current label of the story holding an article (after merges)."""
@@ -339,6 +360,7 @@ def cluster_articles(
         features.extend(extract_features(chunk, embedder, max_chars))
         if on_progress is not None:
             on_progress(len(chunk))
+    options.setdefault("centering", make_centering(embedder))
     clusterer = StoryClusterer(dim=embedder.dim, learn_centering=not warm_start, **options)
     if warm_start and features:
         clusterer.centering.fit([f.lang for f in features], np.stack([f.vector for f in features]))

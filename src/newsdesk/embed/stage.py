@@ -1,0 +1,139 @@
+"""The embed stage: articles waiting for a vector get one (title + bounded lead), in batches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsdesk.embed import Embedder, bound_text, make_embedder
+from newsdesk.progress import Progress, null_progress
+from newsdesk.settings import Settings
+from newsdesk.store import (
+    Article,
+    ArticleStage,
+    Embedding,
+    Passage,
+    PassageEmbedding,
+    Store,
+)
+
+log = logging.getLogger(__name__)
+
+
+def embedder_from_settings(settings: Settings) -> Embedder:
+    """The embedding backend the settings name."""
+    if settings.embedder == "openai":
+        return make_embedder(
+            "openai",
+            base_url=settings.embed_base_url,
+            model=settings.embed_model,
+            dim=settings.embed_dim,
+            api_key=settings.embed_api_key,
+            batch_size=settings.embed_batch_size,
+        )
+    return make_embedder(settings.embedder, batch_size=settings.embed_batch_size)
+
+
+def vector_to_bytes(vector: np.ndarray) -> bytes:
+    """A vector as little-endian float32 bytes."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(blob: bytes) -> np.ndarray:
+    """A vector stored by vector_to_bytes."""
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)
+
+
+def run_embed_stage(
+    store: Store,
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    limit: int | None = None,
+    progress: Progress = null_progress,
+) -> int:
+    """Embed every article waiting at the embed stage; copies reuse their original's vector."""
+    with store.reader() as s:
+        ids = list(
+            s.scalars(
+                select(Article.id).where(Article.stage == ArticleStage.EMBED).order_by(Article.id)
+            )
+        )
+    if limit is not None:
+        ids = ids[:limit]
+    if not ids:
+        return 0
+    embedder = embedder or embedder_from_settings(settings)
+    progress.begin("embed", len(ids))
+    batch = max(1, settings.embed_batch_size)
+    done = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        with store.reader() as s:
+            rows = list(s.scalars(select(Article).where(Article.id.in_(chunk))))
+            todo = [
+                (a.id, bound_text(a.title, a.text, settings.embed_max_chars))
+                for a in rows
+                if a.duplicate_of_id is None
+            ]
+        vectors = embedder.embed_passages([t for _, t in todo]) if todo else np.zeros((0, 0))
+        with store.session() as s:
+            have = set(
+                s.scalars(select(Embedding.article_id).where(Embedding.article_id.in_(chunk)))
+            )
+            for (art_id, _), vec in zip(todo, vectors, strict=True):
+                if art_id not in have:
+                    s.add(
+                        Embedding(
+                            article_id=art_id,
+                            model=embedder.name,
+                            dim=int(vec.shape[0]),
+                            vector=vector_to_bytes(vec),
+                        )
+                    )
+            for art in s.scalars(select(Article).where(Article.id.in_(chunk))):
+                if art.stage == ArticleStage.EMBED:
+                    art.stage = ArticleStage.ENTITIES
+        done += len(chunk)
+        progress.step("embed", len(chunk))
+    return done
+
+
+def article_vectors(session: Session, article_ids: Sequence[int]) -> dict[int, np.ndarray]:
+    """Stored vectors of the given articles (those that have one)."""
+    if not article_ids:
+        return {}
+    rows = session.execute(
+        select(Embedding.article_id, Embedding.vector).where(Embedding.article_id.in_(article_ids))
+    )
+    return {art_id: vector_from_bytes(blob) for art_id, blob in rows}
+
+
+def passage_vectors(
+    session: Session, passages: Sequence[Passage], embedder: Embedder
+) -> dict[str, np.ndarray]:
+    """Vectors of the given passages, embedding and storing the ones not seen before."""
+    if not passages:
+        return {}
+    ids = [p.id for p in passages]
+    stored = {
+        pid: vector_from_bytes(blob)
+        for pid, blob in session.execute(
+            select(PassageEmbedding.passage_id, PassageEmbedding.vector).where(
+                PassageEmbedding.passage_id.in_(ids)
+            )
+        )
+    }
+    missing = [p for p in passages if p.id not in stored]
+    if missing:
+        vecs = embedder.embed_passages([p.text for p in missing])
+        for p, vec in zip(missing, vecs, strict=True):
+            stored[p.id] = vec
+            session.add(
+                PassageEmbedding(passage_id=p.id, model=embedder.name, vector=vector_to_bytes(vec))
+            )
+    return stored

@@ -1,0 +1,63 @@
+"""Personas and beats: the invented analysts, their config, topic lexicons and story routing."""
+
+from newsdesk.personas.model import (
+    ISO_COUNTRIES,
+    Beat,
+    DuplicatePersonaId,
+    Persona,
+    PersonaConfigInvalid,
+    Perspective,
+    UnknownPersona,
+    find_persona,
+    load_default_personas,
+    load_personas,
+    parse_personas,
+)
+from newsdesk.personas.routing import (
+    DEFAULT_ROUTE_WEIGHTS,
+    RouteDecision,
+    RouteWeights,
+    Routing,
+    StoryProfile,
+    count_country_mentions,
+    embed_beats,
+    route_story,
+    score_personas,
+)
+from newsdesk.personas.topics import (
+    LANGUAGES,
+    TOPICS,
+    UnknownTopic,
+    check_topic,
+    count_topic_hits,
+    detect_topics,
+)
+
+__all__ = [
+    "DEFAULT_ROUTE_WEIGHTS",
+    "ISO_COUNTRIES",
+    "LANGUAGES",
+    "TOPICS",
+    "Beat",
+    "DuplicatePersonaId",
+    "Persona",
+    "PersonaConfigInvalid",
+    "Perspective",
+    "RouteDecision",
+    "RouteWeights",
+    "Routing",
+    "StoryProfile",
+    "UnknownPersona",
+    "UnknownTopic",
+    "check_topic",
+    "count_country_mentions",
+    "count_topic_hits",
+    "detect_topics",
+    "embed_beats",
+    "find_persona",
+    "load_default_personas",
+    "load_personas",
+    "parse_personas",
+    "route_story",
+    "score_personas",
+]

@@ -1,0 +1,1 @@
+"""Writing: extractive selection and compression, and (later) the analysis writers."""
