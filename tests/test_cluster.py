@@ -91,7 +91,7 @@ def test_online_centering_without_warm_start(fixture_features: list[ArticleFeatu
     clusterer = StoryClusterer()
     clusterer.add_many(fixture_features)
     pred = {f.id: clusterer.story_of(f.id) for f in fixture_features}
-    assert bcubed(pred, gold).f1 >= 0.85  # measured 0.92: cold start costs a little
+    assert bcubed(pred, gold).f1 >= 0.85  # measured 0.957 (no priors, means learnt as it goes)
 
 
 def test_syndicated_copy_joins_its_original(fixture_features: list[ArticleFeatures]) -> None:

@@ -18,6 +18,7 @@ from newsdesk.llm import (
     LLMExtraMissing,
     LLMUnavailable,
     OpenAIChatBackend,
+    fold_system_messages,
     strip_reasoning,
 )
 from newsdesk.llm.base import adapt_response_format
@@ -80,6 +81,26 @@ def test_complete_sends_a_full_request_and_returns_the_text(llm_server: Scripted
     assert req.body["stop"] == ["\n\n"]
     assert "response_format" not in req.body
     assert req.headers["Authorization"] == "Bearer not-needed"
+
+
+def test_fold_system_moves_the_rules_into_the_first_user_turn(
+    llm_server: ScriptedLLMServer,
+) -> None:
+    llm_server.push(answer("ok"))
+    backend = make_backend(llm_server)
+    backend.fold_system = True
+    messages = [{"role": "system", "content": "RULES"}, *HELLO]
+    backend.complete(messages, max_tokens=8)
+    sent = llm_server.requests[0].body["messages"]
+    assert sent == [{"role": "user", "content": "RULES\n\nSay hello."}]
+    assert messages[1] == HELLO[0]  # the caller's list is untouched
+    assert backend.last_usage == {"prompt_tokens": 10, "completion_tokens": 5}
+
+
+def test_fold_system_messages_without_a_user_turn() -> None:
+    folded = fold_system_messages([{"role": "system", "content": "a"}])
+    assert folded == [{"role": "user", "content": "a"}]
+    assert fold_system_messages(HELLO) == HELLO
 
 
 def test_tiers_choose_the_model(llm_server: ScriptedLLMServer) -> None:

@@ -274,6 +274,17 @@ def test_nothing_valid_raises_bad_response(llm_server: ScriptedLLMServer) -> Non
     assert len(llm_server.requests) == 3
 
 
+def test_empty_replies_are_retried_then_refused(llm_server: ScriptedLLMServer) -> None:
+    llm_server.push(answer(""), answer("<think>only thoughts</think>"), answer("   "))
+    with pytest.raises(LLMBadResponse, match="after 3 attempts: the reply is empty"):
+        make_writer(llm_server).write(make_brief())
+    assert [r.body["model"] for r in llm_server.requests] == [
+        "fast-model",
+        "strong-model",
+        "strong-model",
+    ]
+
+
 def test_unavailable_backend_propagates(llm_server: ScriptedLLMServer) -> None:
     llm_server.stop()
     with pytest.raises(LLMUnavailable, match="cannot connect"):

@@ -37,7 +37,7 @@ def test_pair_scores_separate_same_story_from_distractors() -> None:
     same = np.array([rows[i]["story"] == rows[j]["story"] for i, j in pairs])
     assert same.sum() >= 20
     assert ((scores > 0) & (scores < 1)).all()
-    # measured on these pairs: r = 0.93, AUC = 0.999
+    # measured on these pairs: r = 0.956, AUC = 1.0
     assert np.corrcoef(scores, same.astype(float))[0, 1] >= 0.85
     auc = (scores[same][:, None] > scores[~same][None, :]).mean()
     assert auc >= 0.98

@@ -1,4 +1,9 @@
-"""The orchestrator: the stages in order, run in-process (the embedded default)."""
+"""The orchestrator: the stages in order, run in-process (the embedded default).
+
+poll → read → embed → entities → cluster. Each stage reads the rows waiting for it and moves
+them on in its own transactions, so any stage can be re-run after a crash and a later process
+(or a Celery worker) picks up where another stopped.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,20 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from newsdesk.embed import Embedder
+from newsdesk.embed.stage import embedder_from_settings, run_embed_stage
+from newsdesk.entities import DefaultExtractor
+from newsdesk.entities.registry import run_entities_stage
 from newsdesk.poll import PollReport, poll_sources
 from newsdesk.progress import Progress, null_progress
 from newsdesk.read import ReadReport, read_entries
 from newsdesk.settings import Settings
 from newsdesk.sources import sync_config_sources
 from newsdesk.store import Store, utcnow
+from newsdesk.stories.assign import ClusterReport, StoryAssigner
+from newsdesk.timing import StageTimes
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +35,65 @@ class CycleReport:
 
     poll: PollReport
     read: ReadReport
+    embedded: int = 0
+    entities: int = 0
+    cluster: ClusterReport = field(default_factory=ClusterReport)
+    times: StageTimes = field(default_factory=StageTimes)
+
+
+class Pipeline:
+    """The stages with their long-lived parts (models, the clusterer) kept across cycles."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._embedder: Embedder | None = None
+        self._extractor: DefaultExtractor | None = None
+        self.assigner = StoryAssigner(store, settings)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = embedder_from_settings(self.settings)
+        return self._embedder
+
+    @property
+    def extractor(self) -> DefaultExtractor:
+        if self._extractor is None:
+            self._extractor = DefaultExtractor()
+        return self._extractor
+
+    def understand(self, report: CycleReport, progress: Progress = null_progress) -> None:
+        """Embed, extract entities and cluster whatever is waiting."""
+        with report.times.time("embed"):
+            report.embedded = run_embed_stage(
+                self.store, self.settings, embedder=self.embedder, progress=progress
+            )
+        with report.times.time("entities"):
+            report.entities = run_entities_stage(
+                self.store, self.settings, extractor=self.extractor, progress=progress
+            )
+        with report.times.time("cluster"):
+            report.cluster = self.assigner.run(progress=progress)
+
+    def run_cycle(
+        self, *, now: dt.datetime | None = None, progress: Progress = null_progress
+    ) -> CycleReport:
+        """One pass: register config sources, poll the due ones, read, understand."""
+        now = now or utcnow()
+        if self.settings.sources:
+            with self.store.session() as s:
+                sync_config_sources(
+                    s, self.settings.sources, default_policy=self.settings.poll_policy
+                )
+        times = StageTimes()
+        with times.time("poll"):
+            poll = poll_sources(self.store, self.settings, now=now, progress=progress)
+        with times.time("read"):
+            read = read_entries(self.store, self.settings, now=now, progress=progress)
+        report = CycleReport(poll=poll, read=read, times=times)
+        self.understand(report, progress)
+        return report
 
 
 def run_cycle(
@@ -33,14 +103,8 @@ def run_cycle(
     now: dt.datetime | None = None,
     progress: Progress = null_progress,
 ) -> CycleReport:
-    """One pass: register config sources, poll the due ones, read pending entries."""
-    now = now or utcnow()
-    if settings.sources:
-        with store.session() as s:
-            sync_config_sources(s, settings.sources, default_policy=settings.poll_policy)
-    poll = poll_sources(store, settings, now=now, progress=progress)
-    read = read_entries(store, settings, now=now, progress=progress)
-    return CycleReport(poll=poll, read=read)
+    """One pass of every stage with a fresh Pipeline (long runs keep one Pipeline instead)."""
+    return Pipeline(store, settings).run_cycle(now=now, progress=progress)
 
 
 def run_forever(
@@ -52,9 +116,10 @@ def run_forever(
     progress: Progress = null_progress,
 ) -> int:
     """Run cycles until `stop` is set; returns the number of cycles completed."""
+    pipeline = Pipeline(store, settings)
     cycles = 0
     while not stop.is_set():
-        report = run_cycle(store, settings, progress=progress)
+        report = pipeline.run_cycle(progress=progress)
         cycles += 1
         if on_cycle is not None:
             on_cycle(report)

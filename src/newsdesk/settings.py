@@ -129,7 +129,7 @@ class Settings(BaseSettings):
     embed_api_key: str = Field("", description="API key for the embeddings endpoint, if any.")
     embed_dim: int = Field(384, description="Vector size the embeddings endpoint returns.")
     embed_max_chars: int = Field(
-        600, description="Characters of title + lead embedded per article (bounds the cost)."
+        1000, description="Characters of title + lead embedded per article (bounds the cost)."
     )
     embed_batch_size: int = Field(32, description="Texts per embedding call.")
     story_idle_days: float = Field(

@@ -1,7 +1,7 @@
 """The claims ledger: attributed statements, denials, contradictions and disputes."""
 
 from newsdesk.claims.attribution import extract_claims, supported_languages
-from newsdesk.claims.links import disputes, link_claims
+from newsdesk.claims.links import Similarity, disputes, link_claims
 from newsdesk.claims.model import (
     Claim,
     ClaimLink,
@@ -21,6 +21,7 @@ __all__ = [
     "Dispute",
     "LinkKind",
     "Quantity",
+    "Similarity",
     "SpeakerKind",
     "Stance",
     "disputes",

@@ -367,7 +367,9 @@ UNITS: dict[str, tuple[str, ...]] = {
     ),
     'USD': ('dollars?', 'dólares', 'dollar', 'доллар\\w*', '美元', 'ドル', 'دولار', 'डॉलर'),
     'EUR': ('euros?', 'евро', '欧元', 'ユーロ', 'يورو', 'यूरो'),
-    'rupee': ('rupees', 'rupien', 'roupies', 'rupias', 'रुपये', 'रुपए', 'руп\\w*', '卢比', 'ルピー', 'روبية'),
+    'rupee': (
+        'rupees', 'rupien', 'roupies', 'rupias', 'रुपये', 'रुपए', 'руп\\w*', '卢比', 'ルピー', 'روبية',
+    ),
     'XOF': ('cfa francs?', 'francs? cfa', 'fcfa', 'франк\\w* кфа'),
     'BRL': ('reais', 'reales', '雷亚尔', 'レアル'),
 }

@@ -133,6 +133,7 @@ def _clean_speaker(raw: str, lang: str) -> str | None:
     s = raw.strip(" ,;:—–-\t" + _Q_OPEN + _Q_CLOSE)
     s = _SPEAKER_TAIL.sub("", s).strip(" ,")
     s = _SPEAKER_HEAD.sub("", s)
+    s = re.sub(r"^(?:而|但|则|另|并且|并)(?=\S)", "", s) if lang in ("zh", "ja") else s
     if s.lower() in NON_SPEAKERS:
         return None
     s = _DATELINE.sub("", _DATELINE_TAIL.sub("", s))

@@ -277,13 +277,11 @@ def _rival_accounts(
                 continue
             if a.content == b.content:
                 continue  # one statement attributed twice ("the people said … one of them said")
-            if fa.negated == fb.negated and a.passage_id != b.passage_id:
+            if fa.negated == fb.negated:
                 continue  # rival accounts: one says it, the other says it is not so
             if rank[a.id] > rank[b.id]:
                 continue
             score = _overlap(fa, fb, a.lang == b.lang) + _similarity_bonus(similar, a, b)
-            if a.passage_id == b.passage_id:
-                score += 1.0  # one sentence setting two sources' versions side by side
             if score >= _MIN_RIVAL and (best is None or score > best[0]):
                 best = (score, a)
         if best is not None:
@@ -349,7 +347,8 @@ def _denials(
             fa = feats[a.id]
             if fa.speaker == fd.speaker or a.id == d.id:
                 continue
-            score = _overlap(fa, fd, a.lang == d.lang)
+            overlap = _overlap(fa, fd, a.lang == d.lang)
+            score = overlap
             shared = [
                 q
                 for u, q in fa.primary.items()
@@ -371,7 +370,8 @@ def _denials(
             cited = a.speaker_kind in ("anonymous sources", "outlet") and a.verb != "reported"
             if reported and cited:
                 score += 1.0  # "denied the report": the report is another outlet's sourcing
-            if score >= _MIN_DENIAL:
+            evidence = overlap >= 1.0 or shared or similar is not None
+            if score >= _MIN_DENIAL and (a.article_id == d.article_id or evidence):
                 scored.append((score, a))
         scored.sort(key=lambda t: (-t[0], rank[t[1].id]))
         seen_articles: set[str] = set()

@@ -13,6 +13,30 @@ from newsdesk.cli._progress import RichProgress
 from newsdesk.demo.runner import DemoReport, run_demo
 
 
+def print_stories(report: DemoReport, developments_per_story: int = 4) -> None:
+    """The stories the pipeline formed, with languages, outlets and latest developments."""
+    multi = [st for st in report.stories if st.articles > 1]
+    console.print(
+        f"\n[bold]stories formed: {len(report.stories)}[/] "
+        f"({len(multi)} with more than one article)"
+    )
+    for st in report.stories:
+        flag = " [red]BREAKING[/]" if st.breaking else ""
+        console.print(
+            f"[bold]#{st.story_id}[/] {st.headline[:90]}{flag}\n"
+            f"   {st.articles} articles · {len(st.languages)} languages "
+            f"({', '.join(st.languages)}) · {len(st.outlets)} outlets · gold: {st.gold}"
+        )
+        for line in st.developments[-developments_per_story:]:
+            console.print(f"   [dim]- {line[:110]}[/]")
+    if report.clustering is not None:
+        c = report.clustering
+        console.print(
+            f"clustering against the corpus's gold stories: BCubed precision {c.precision:.3f}, "
+            f"recall {c.recall:.3f}, [bold]F1 {c.f1:.3f}[/]"
+        )
+
+
 def print_demo_report(report: DemoReport) -> None:
     """The demo's closing summary."""
     console.rule("[bold]Newsdesk demo (invented corpus)")
@@ -33,6 +57,8 @@ def print_demo_report(report: DemoReport) -> None:
         f"linked as duplicates: {report.duplicates_linked} "
         f"({report.duplicates_correct} to the right original)"
     )
+    if report.stories:
+        print_stories(report)
     if report.source_errors:
         errs = Table(
             "source", "recorded reason", title="sources with errors (recorded, run went on)"

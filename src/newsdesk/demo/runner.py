@@ -10,18 +10,46 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
-from newsdesk.demo.corpus import DemoCorpus, load_corpus
+from newsdesk.demo.corpus import DemoArticle, DemoCorpus, load_corpus
 from newsdesk.demo.server import DemoFeedServer
-from newsdesk.pipeline import CycleReport, run_cycle
+from newsdesk.pipeline import CycleReport, Pipeline
 from newsdesk.progress import Progress, null_progress
+from newsdesk.quality.clustering import PRF, bcubed
 from newsdesk.settings import Settings
 from newsdesk.sources import SourceExists, add_source
-from newsdesk.store import Article, Entry, EntryState, FetchLog, Passage, Source, Store, open_store
+from newsdesk.store import (
+    Article,
+    Development,
+    Entry,
+    EntryState,
+    FetchLog,
+    Passage,
+    Source,
+    Store,
+    Story,
+    StoryArticle,
+    open_store,
+)
 
 log = logging.getLogger(__name__)
 
 STEP = dt.timedelta(hours=6)
+
+
+@dataclass
+class DemoStorySummary:
+    """One story the pipeline formed, as the demo prints it."""
+
+    story_id: int
+    headline: str
+    articles: int
+    languages: list[str]
+    outlets: list[str]
+    developments: list[str]
+    breaking: bool
+    gold: str
 
 
 @dataclass
@@ -43,6 +71,8 @@ class DemoReport:
     suspended: list[str] = field(default_factory=list)
     unread_entries: int = 0
     missing: list[str] = field(default_factory=list)
+    stories: list[DemoStorySummary] = field(default_factory=list)
+    clustering: PRF | None = None
     cycle_reports: list[CycleReport] = field(default_factory=list)
 
 
@@ -125,11 +155,50 @@ def summarise(store: Store, corpus: DemoCorpus, report: DemoReport) -> DemoRepor
         for src in s.scalars(select(Source).where(Source.last_error.is_not(None))):
             report.source_errors[src.url] = src.last_error or ""
         report.suspended = [src.url for src in s.scalars(select(Source).where(Source.suspended))]
+        _summarise_stories(s, corpus_id_of, corpus_by_id, report)
         report.unread_entries = (
             s.scalar(select(func.count()).select_from(Entry).where(Entry.state != EntryState.DONE))
             or 0
         )
     return report
+
+
+def _summarise_stories(
+    s: Session,
+    corpus_id_of: dict[int, str],
+    corpus_by_id: dict[str, DemoArticle],
+    report: DemoReport,
+) -> None:
+    """Stories formed, their developments, and BCubed against the corpus's gold labels."""
+    assignments = dict(
+        s.execute(select(StoryArticle.article_id, StoryArticle.story_id)).tuples().all()
+    )
+    predicted = {corpus_id_of[a]: str(st) for a, st in assignments.items() if a in corpus_id_of}
+    gold = {cid: corpus_by_id[cid].story for cid in predicted}
+    if predicted:
+        report.clustering = bcubed(predicted, gold)
+    for story in s.scalars(
+        select(Story).where(Story.merged_into_id.is_(None)).order_by(Story.first_seen)
+    ):
+        members = [corpus_id_of[a] for a, st in assignments.items() if st == story.id]
+        gold_labels = Counter(corpus_by_id[m].story for m in members if m in corpus_by_id)
+        devs = s.scalars(
+            select(Development)
+            .where(Development.story_id == story.id)
+            .order_by(Development.detected_at, Development.id)
+        ).all()
+        report.stories.append(
+            DemoStorySummary(
+                story_id=story.id,
+                headline=story.headline,
+                articles=story.article_count,
+                languages=list(story.languages or []),
+                outlets=list(story.outlets or []),
+                developments=[f"{d.detected_at:%b %d %H:%M} {d.kind}: {d.detail}" for d in devs],
+                breaking=story.breaking,
+                gold=", ".join(f"{k}×{v}" for k, v in gold_labels.most_common()),
+            )
+        )
 
 
 def run_demo(
@@ -154,19 +223,20 @@ def run_demo(
     server = DemoFeedServer(corpus, host=settings.demo_host, port=settings.demo_port)
     server.start()
     report = DemoReport()
+    pipeline = Pipeline(store, settings)
     try:
         register_sources(store, server)
         t = corpus.start if step is not None else corpus.end
         while t <= corpus.end:
             server.clock = t
-            report.cycle_reports.append(run_cycle(store, settings, now=t, progress=progress))
+            report.cycle_reports.append(pipeline.run_cycle(now=t, progress=progress))
             report.cycles += 1
             if step is None:
                 break
             t += step
         # one more check of every feed with nothing new: conditional GET answers 304
         _force_due(store, t)
-        report.cycle_reports.append(run_cycle(store, settings, now=t, progress=progress))
+        report.cycle_reports.append(pipeline.run_cycle(now=t, progress=progress))
         report.cycles += 1
     finally:
         server.stop()

@@ -362,12 +362,20 @@ def run_entities_stage(
     done = 0
     for offset in range(0, len(ids), batch_size):
         for article_id in ids[offset : offset + batch_size]:
-            with store.session() as session:
-                article = session.get(Article, article_id)
-                if article is None or article.stage != ArticleStage.ENTITIES:
-                    continue
-                extract_and_store(session, article, list(article.passages), extractor)
-                article.stage = ArticleStage.CLUSTER
+            try:
+                with store.session() as session:
+                    article = session.get(Article, article_id)
+                    if article is None or article.stage != ArticleStage.ENTITIES:
+                        continue
+                    extract_and_store(session, article, list(article.passages), extractor)
+                    article.stage = ArticleStage.CLUSTER
+            except Exception:
+                # one bad article must not block every later run: move it on without entities
+                log.exception("entity extraction failed for article %s; continuing", article_id)
+                with store.session() as session:
+                    article = session.get(Article, article_id)
+                    if article is not None and article.stage == ArticleStage.ENTITIES:
+                        article.stage = ArticleStage.CLUSTER
             done += 1
             progress.step("entities")
     log.info("entities stage: %d articles", done)

@@ -9,6 +9,7 @@ from newsdesk.llm.base import (
     LLMUnavailable,
     Message,
     Tier,
+    fold_system_messages,
 )
 from newsdesk.llm.client import OpenAIChatBackend
 from newsdesk.llm.local import LlamaCppBackend
@@ -23,5 +24,6 @@ __all__ = [
     "Message",
     "OpenAIChatBackend",
     "Tier",
+    "fold_system_messages",
     "strip_reasoning",
 ]

@@ -20,6 +20,19 @@ def adapt_response_format(
     return response_format
 
 
+def fold_system_messages(messages: list[Message]) -> list[Message]:
+    """Move system text into the first user turn, for chat templates without a system role."""
+    system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+    rest = [dict(m) for m in messages if m["role"] != "system"]
+    if not system:
+        return rest
+    for message in rest:
+        if message["role"] == "user":
+            message["content"] = f"{system}\n\n{message['content']}"
+            return rest
+    return [{"role": "user", "content": system}, *rest]
+
+
 class LLMError(Exception):
     """A chat backend could not give a usable answer; `reason` says why in plain words."""
 

@@ -17,6 +17,7 @@ from newsdesk.llm.base import (
     Message,
     Tier,
     adapt_response_format,
+    fold_system_messages,
 )
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class OpenAIChatBackend:
         backoff_base: float = 1.0,
         backoff_max: float = 30.0,
         max_retry_after: float = 120.0,
+        fold_system: bool = False,
     ) -> None:
         self.base_url = base_url
         self.model = model
@@ -50,6 +52,10 @@ class OpenAIChatBackend:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_after = max_retry_after
+        # some chat templates drop system messages (llama-cpp-python's "gemma" does, silently):
+        # fold them into the first user turn so the rules still reach the model
+        self.fold_system = fold_system
+        self.last_usage: dict[str, int] | None = None
         # which structured-output form this server takes: "json_schema" (OpenAI, vLLM,
         # llama-server), "json_object" with a schema (llama-cpp-python) or "none"; learned
         # from the first request that asks for one
@@ -80,9 +86,10 @@ class OpenAIChatBackend:
         trouble) and LLMBadResponse when it answers with nothing usable.
         """
         model = self.model_for(tier)
+        self.last_usage = None
         request: dict[str, Any] = {
             "model": model,
-            "messages": messages,
+            "messages": fold_system_messages(messages) if self.fold_system else messages,
             "max_tokens": max_tokens,
             "temperature": temperature,
         }
@@ -188,13 +195,14 @@ class OpenAIChatBackend:
                 )
             raise LLMBadResponse("the reply is empty")
         usage = getattr(response, "usage", None)
-        if usage is not None:
-            log.debug(
-                "model %s: %s prompt + %s completion tokens",
-                getattr(response, "model", "?"),
-                getattr(usage, "prompt_tokens", "?"),
-                getattr(usage, "completion_tokens", "?"),
-            )
+        prompt_tokens = getattr(usage, "prompt_tokens", None)
+        completion_tokens = getattr(usage, "completion_tokens", None)
+        if isinstance(prompt_tokens, int) and isinstance(completion_tokens, int):
+            self.last_usage = {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+            }
+            log.debug("%d prompt + %d completion tokens", prompt_tokens, completion_tokens)
         return text
 
 

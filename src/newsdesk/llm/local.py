@@ -15,6 +15,7 @@ from newsdesk.llm.base import (
     Message,
     Tier,
     adapt_response_format,
+    fold_system_messages,
 )
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,15 @@ class LlamaCppBackend:
         chat_format: str | None = None,
         seed: int = 0,
         verbose: bool = False,
+        fold_system: bool | None = None,
     ) -> None:
         path = Path(model_path)
         llama_class = load_llama_class()
         if not path.is_file():
             raise LLMUnavailable(f"model file not found: {path}")
         self.model = path.stem
+        # llama-cpp-python's "gemma" format drops system messages silently: fold them by default
+        self.fold_system = chat_format == "gemma" if fold_system is None else fold_system
         self._lock = threading.Lock()  # a Llama context serves one request at a time
         try:
             self._llama = llama_class(
@@ -93,7 +97,7 @@ class LlamaCppBackend:
     ) -> str:
         """Run the chat completion locally and return the answer text, reasoning removed."""
         kwargs: dict[str, Any] = {
-            "messages": messages,
+            "messages": fold_system_messages(messages) if self.fold_system else messages,
             "max_tokens": max_tokens,
             "temperature": temperature,
             "stop": stop or [],

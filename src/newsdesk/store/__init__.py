@@ -2,9 +2,14 @@
 
 from newsdesk.store.database import Store, open_store
 from newsdesk.store.models import (
+    Analysis,
+    AnalysisSentence,
+    AnalysisStatus,
     Article,
     ArticleStage,
     Base,
+    Claim,
+    ClaimLink,
     Development,
     DevelopmentKind,
     Embedding,
@@ -28,9 +33,14 @@ from newsdesk.store.models import (
 )
 
 __all__ = [
+    "Analysis",
+    "AnalysisSentence",
+    "AnalysisStatus",
     "Article",
     "ArticleStage",
     "Base",
+    "Claim",
+    "ClaimLink",
     "Development",
     "DevelopmentKind",
     "Embedding",

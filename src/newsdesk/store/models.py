@@ -377,3 +377,111 @@ class Development(Base):
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
     detail: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[float | None] = mapped_column(Float)
+
+
+class AnalysisStatus:
+    """Where an analysis is between the writer and the reader."""
+
+    DRAFT = "draft"
+    NEEDS_REVIEW = "needs_review"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    RETRACTED = "retracted"
+
+
+class Analysis(Base):
+    """A persona's cited analysis of a story; rewritten (new version) as the story develops."""
+
+    __tablename__ = "analyses"
+    __table_args__ = (
+        UniqueConstraint("story_id", "persona_id", "version", name="uq_analysis_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    persona_id: Mapped[str] = mapped_column(String(64), index=True)
+    perspective_persona_id: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default=AnalysisStatus.DRAFT, index=True)
+    headline: Mapped[str] = mapped_column(Text)
+    dek: Mapped[str] = mapped_column(Text, default="")
+    byline: Mapped[str] = mapped_column(String(200))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    writer: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str | None] = mapped_column(String(200))
+    routing: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    unsupported_count: Mapped[int] = mapped_column(Integer, default=0)
+    story_last_seen: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    sentences: Mapped[list[AnalysisSentence]] = relationship(
+        back_populates="analysis",
+        order_by="(AnalysisSentence.section_order, AnalysisSentence.position)",
+        cascade="all, delete-orphan",
+    )
+
+
+class AnalysisSentence(Base):
+    """One sentence of an analysis with its citations and its verification verdict."""
+
+    __tablename__ = "analysis_sentences"
+    __table_args__ = (Index("ix_analysis_sentences_analysis", "analysis_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(32))
+    section_order: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="extractive")
+    lang: Mapped[str | None] = mapped_column(String(16))
+    quoted_original: Mapped[bool] = mapped_column(Boolean, default=False)
+    citations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    support: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    analysis: Mapped[Analysis] = relationship(back_populates="sentences")
+
+
+class Claim(Base):
+    """An attributed statement in a story: who said what, according to whom, in which passage."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    passage_id: Mapped[str] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"))
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    lang: Mapped[str | None] = mapped_column(String(16))
+    speaker: Mapped[str] = mapped_column(Text, default="")
+    speaker_kind: Mapped[str] = mapped_column(String(32), default="unknown")
+    according_to: Mapped[str | None] = mapped_column(Text)
+    verb: Mapped[str] = mapped_column(String(64), default="")
+    stance: Mapped[str] = mapped_column(String(16), default="assert")
+    content: Mapped[str] = mapped_column(Text, default="")
+    hedged: Mapped[bool] = mapped_column(Boolean, default=False)
+    numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class ClaimLink(Base):
+    """A denial or contradiction: `claim_id` contests `contests_claim_id`."""
+
+    __tablename__ = "claim_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    contests_claim_id: Mapped[str] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None] = mapped_column(Float)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +168,22 @@ class StoryClusterer:
             for key, vec in zip(keys, vectors, strict=True):
                 self.index.upsert(key, vec)
 
+    def rebuild_story(self, key: int, members: Sequence[ArticleFeatures]) -> Story:
+        """Rebuild a stored story under its own key by replaying its members (no scoring)."""
+        story = self._new_story(members[0], key=key)
+        for article in members:
+            if self.learn_centering:
+                self.centering.observe(article.lang, article.vector)
+                self.rarity.observe(article.names | article.numbers)
+            if article.hours is not None:
+                self._now = article.hours if self._now is None else max(self._now, article.hours)
+            self._attach(story, article, self.centering.center(article.lang, article.vector))
+        return story
+
+    def reserve_keys(self, next_key: int) -> None:
+        """Never hand out a story key below `next_key` (keys already used in the store)."""
+        self._next_key = max(self._next_key, next_key)
+
     def story_of(self, article_id: str) -> str:
         """The current label of the story holding an article (after merges)."""
         return self.stories[self._resolve(self._doc_story[article_id])].label
@@ -241,9 +257,10 @@ class StoryClusterer:
             key = self._alias[key]
         return key
 
-    def _new_story(self, article: ArticleFeatures) -> Story:
-        key = self._next_key
-        self._next_key += 1
+    def _new_story(self, article: ArticleFeatures, key: int | None = None) -> Story:
+        if key is None:
+            key = self._next_key
+        self._next_key = max(self._next_key, key + 1)
         story = Story(
             key=key,
             label=f"{self.label_prefix}{key}",

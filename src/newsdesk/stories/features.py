@@ -16,7 +16,9 @@ from newsdesk.embed.base import Embedder, bound_text, normalise_rows
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EMBED_CHARS = 600
+# measured on the invented demo corpus (160 articles, BCubed F1 / articles per s on 2 free cores):
+# 300 chars 0.952 / 13.5, 600 chars 0.983 / 8.3, 1000 chars 0.994 / 5.3
+DEFAULT_EMBED_CHARS = 1000
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")

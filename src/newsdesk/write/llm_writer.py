@@ -254,6 +254,7 @@ class LLMWriter:
                 if best is not None:
                     break  # keep what we have rather than lose it
                 raise
+            log.debug("attempt %d reply: %.300r", attempt + 1, reply)
             parsed = parse_reply(reply, sources, keys, brief.target_lang)
             log.info(
                 "attempt %d (%s): %d sentences kept, %d dropped, %d problems",
