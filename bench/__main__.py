@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHES = ["extraction", "pipeline", "summarization"]
+BENCHES = ["extraction", "pipeline", "understand", "clustering", "summarization"]
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -1,45 +1,67 @@
-"""`newsdesk demo --no-serve` stores the whole invented corpus over real HTTP on 127.0.0.1."""
+"""`newsdesk demo --no-serve` over real HTTP on 127.0.0.1: every article stored, languages
+detected, syndicated copies linked, bad sources recorded, stories formed against gold labels."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
-from newsdesk.demo.corpus import load_corpus
-from newsdesk.store import Article, FetchLog, Source, Store
+from newsdesk.demo.corpus import DemoArticle, load_corpus
+from newsdesk.quality.clustering import bcubed
+from newsdesk.settings import Settings
+from newsdesk.store import (
+    Article,
+    ArticleStage,
+    Development,
+    FetchLog,
+    Source,
+    Store,
+    Story,
+    StoryArticle,
+)
+from newsdesk.stories.assign import StoryAssigner
 
 
-def test_demo_stores_corpus_detects_languages_links_copies_records_errors(tmp_path: Path) -> None:
-    data = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    data = tmp_path_factory.mktemp("demo")
     result = CliRunner().invoke(app, ["--data-dir", str(data), "demo", "--no-serve", "--fresh"])
     assert result.exit_code == 0, result.output
-    assert "articles stored: 160 of 160" in result.output.replace("\n", " ")
+    yield data, result.output
 
-    corpus = load_corpus()
-    by_path = {a.path: a for a in corpus.articles}
+
+def _gold(arts: list[Article]) -> dict[int, DemoArticle]:
+    by_path = {a.path: a for a in load_corpus().articles}
+    return {a.id: by_path[urlsplit(a.canonical_url or "").path] for a in arts}
+
+
+def test_demo_stores_corpus_detects_languages_links_copies_records_errors(
+    demo: tuple[Path, str],
+) -> None:
+    data, output = demo
+    assert "articles stored: 160 of 160" in output.replace("\n", " ")
     store = Store(f"sqlite:///{data / 'newsdesk.db'}")
     with store.reader() as s:
         arts = list(s.scalars(select(Article)))
-        assert len(arts) == len(corpus.articles)
-        gold = {a.id: by_path[urlsplit(a.canonical_url or "").path] for a in arts}
-        # every article found its way from feed to page to passages, in the right language
-        wrong_lang = [g.id for a_id, g in gold.items() if _lang(arts, a_id) != g.lang]
+        gold = _gold(arts)
+        assert len(arts) == len(load_corpus().articles)
+        wrong_lang = [g.id for a in arts if a.language != (g := gold[a.id]).lang]
         assert not wrong_lang, f"language misdetected for {wrong_lang}"
         assert all(a.passages for a in arts)
-        # syndicated copies point at their original
-        id_of = {a.id: gold[a.id].id for a in arts}
         for a in arts:
             g = gold[a.id]
             if g.syndicated_from:
                 assert a.duplicate_of_id is not None, f"{g.id} not linked"
-                assert id_of[a.duplicate_of_id] == g.syndicated_from
+                assert gold[a.duplicate_of_id].id == g.syndicated_from
             else:
                 assert a.duplicate_of_id is None, f"{g.id} wrongly linked"
-        # the hostile sources are recorded with readable reasons; the good ones saw 304s
         bad = list(s.scalars(select(Source).where(Source.url.contains("/hostile/"))))
         assert len(bad) == 5 and all(src.last_error for src in bad)
         not_modified = s.scalars(select(FetchLog).where(FetchLog.outcome == "not_modified")).all()
@@ -47,5 +69,70 @@ def test_demo_stores_corpus_detects_languages_links_copies_records_errors(tmp_pa
     store.dispose()
 
 
-def _lang(arts: list[Article], article_id: int) -> str | None:
-    return next(a.language for a in arts if a.id == article_id)
+def test_demo_stories_match_gold_and_eight_languages_land_in_one(demo: tuple[Path, str]) -> None:
+    data, output = demo
+    assert "BCubed" in output
+    store = Store(f"sqlite:///{data / 'newsdesk.db'}")
+    with store.reader() as s:
+        arts = list(s.scalars(select(Article)))
+        gold = _gold(arts)
+        assignment = dict(
+            s.execute(select(StoryArticle.article_id, StoryArticle.story_id)).tuples().all()
+        )
+        assert set(assignment) == {a.id for a in arts}, "every article belongs to a story"
+        predicted = {gold[a].id: str(st) for a, st in assignment.items()}
+        truth = {gold[a].id: gold[a].story for a in assignment}
+        score = bcubed(predicted, truth)
+        assert score.f1 >= 0.95, score
+        # the story told in ten languages is one story
+        s01 = {st for a, st in assignment.items() if gold[a].story == "s01"}
+        assert len(s01) == 1
+        story = s.get(Story, s01.pop())
+        assert story is not None and len(story.languages) >= 8
+        # developments: new outlets, languages and passages with figures or actors
+        kinds = Counter(d.kind for d in s.scalars(select(Development)))
+        assert kinds["passage"] >= 16 and kinds["outlet"] >= 16 and kinds["language"] >= 10
+    store.dispose()
+
+
+def test_stories_commands_show_timeline_and_developments(demo: tuple[Path, str]) -> None:
+    data, _ = demo
+    runner = CliRunner()
+    listed = runner.invoke(app, ["--data-dir", str(data), "stories", "list", "--min-articles", "5"])
+    assert listed.exit_code == 0, listed.output
+    store = Store(f"sqlite:///{data / 'newsdesk.db'}")
+    with store.reader() as s:
+        biggest = s.scalars(select(Story).order_by(Story.article_count.desc())).first()
+        assert biggest is not None
+    shown = runner.invoke(app, ["--data-dir", str(data), "stories", "show", str(biggest.id)])
+    assert shown.exit_code == 0, shown.output
+    assert "timeline" in shown.output and "developments" in shown.output
+    assert biggest.outlets[0] in shown.output
+    missing = runner.invoke(app, ["--data-dir", str(data), "stories", "show", "99999"])
+    assert missing.exit_code == 1
+    store.dispose()
+
+
+def test_cluster_stage_restores_from_the_store_after_a_restart(demo: tuple[Path, str]) -> None:
+    data, _ = demo
+    store = Store(f"sqlite:///{data / 'newsdesk.db'}")
+    with store.session() as s:
+        before = dict(
+            s.execute(select(StoryArticle.article_id, StoryArticle.story_id)).tuples().all()
+        )
+        last = sorted(before)[-30:]
+        # forget the last 30 assignments, as if the process died before clustering them
+        s.execute(delete(Development).where(Development.article_id.in_(last)))
+        s.execute(delete(StoryArticle).where(StoryArticle.article_id.in_(last)))
+        for art in s.scalars(select(Article).where(Article.id.in_(last))):
+            art.stage = ArticleStage.CLUSTER
+    report = StoryAssigner(store, Settings(data_dir=data)).run()
+    assert report.articles == 30
+    with store.reader() as s:
+        after = dict(
+            s.execute(select(StoryArticle.article_id, StoryArticle.story_id)).tuples().all()
+        )
+        assert set(after) == set(before)
+        same = sum(after[a] == before[a] for a in last)
+        assert same >= 27, f"only {same}/30 rejoined their story after the restore"
+    store.dispose()

@@ -9,6 +9,7 @@ from newsdesk.cli import (  # noqa: F401  (importing registers the commands)
     personas_cmds,
     pipeline_cmds,
     sources_cmds,
+    stories_cmds,
     understand_cmds,
 )
 from newsdesk.cli._app import app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 
 class SectionKey:
@@ -17,7 +17,7 @@ class SectionKey:
     WATCH = "watch"
     PERSPECTIVE = "perspective"
     ORDER = (WHAT_HAPPENED, CONTEXT, WHAT_IS_NEW, DISPUTED, WATCH, PERSPECTIVE)
-    TITLES = {
+    TITLES: ClassVar[dict[str, str]] = {
         WHAT_HAPPENED: "What happened",
         CONTEXT: "Context and precedents",
         WHAT_IS_NEW: "What is new",

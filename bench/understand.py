@@ -1,0 +1,88 @@
+"""The understand stage on the demo corpus (embed, entities, cluster) vs the embedder alone."""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from bench._results import write_result
+from newsdesk.demo.runner import run_demo
+from newsdesk.embed import bound_text
+from newsdesk.pipeline import CycleReport, Pipeline
+from newsdesk.poll import PollReport
+from newsdesk.read import ReadReport
+from newsdesk.settings import Settings
+from newsdesk.store import (
+    Article,
+    ArticleStage,
+    Development,
+    Embedding,
+    Entity,
+    EntityAlias,
+    Mention,
+    Story,
+    StoryArticle,
+    open_store,
+)
+
+
+def _reset(settings: Settings) -> None:
+    store = open_store(settings)
+    with store.session() as s:
+        for model in (Development, StoryArticle, Story, Mention, EntityAlias, Entity, Embedding):
+            s.execute(delete(model))
+        s.execute(update(Article).values(stage=ArticleStage.EMBED))
+    store.dispose()
+
+
+def main() -> dict[str, Any]:
+    """Time the understand stage over the demo's stored articles, stage by stage."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp) / "data")
+        run_demo(settings, fresh=True, step=None)
+        _reset(settings)
+        store = open_store(settings)
+        with store.reader() as s:
+            arts = list(s.scalars(select(Article).where(Article.duplicate_of_id.is_(None))))
+            texts = [bound_text(a.title, a.text, settings.embed_max_chars) for a in arts]
+            n_all = len(list(s.scalars(select(Article.id))))
+        pipeline = Pipeline(store, settings)
+        pipeline.embedder.embed_passages(["warm-up"])  # load the model outside the timings
+        start = time.perf_counter()
+        pipeline.embedder.embed_passages(texts)
+        embed_alone = time.perf_counter() - start
+
+        report = CycleReport(poll=PollReport(), read=ReadReport())
+        _ = pipeline.extractor.extract("Warm-up sentence about Russia.", "en")
+        start = time.perf_counter()
+        pipeline.understand(report)
+        total = time.perf_counter() - start
+        store.dispose()
+    stages = report.times.as_dict()
+    data = {
+        "corpus": "demo (invented): stored articles re-run through the understand stage",
+        "articles": n_all,
+        "articles_embedded": len(texts),
+        "embed_max_chars": settings.embed_max_chars,
+        "embedder_alone_articles_per_s": round(len(texts) / embed_alone, 2),
+        "understand_articles_per_s": round(n_all / total, 2),
+        "understand_vs_embedder_alone": round((len(texts) / total) / (len(texts) / embed_alone), 3),
+        "seconds_per_stage": stages,
+        "cluster_only_articles_per_s": round(n_all / stages["cluster"], 1),
+        "entities_articles_per_s": round(n_all / stages["entities"], 1),
+        "stories": len(report.cluster.story_ids),
+        "developments": report.cluster.developments,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "note": "copies (syndicated) reuse their original's vector, so the stage embeds fewer "
+        "texts than it places; the ratio compares the same texts' embedding time",
+    }
+    return write_result("understand", data)
+
+
+if __name__ == "__main__":
+    print(main())
