@@ -19,7 +19,7 @@ def _run(step: dt.timedelta | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
         start = time.perf_counter()
-        report = run_demo(settings, fresh=True, step=step)
+        report = run_demo(settings, fresh=True, step=step, understand=False)
         total = time.perf_counter() - start
     stages = StageTimes()
     for cycle in report.cycle_reports:
@@ -40,6 +40,8 @@ def main() -> dict[str, Any]:
     """Run the demo pipeline on fresh SQLite stores: all at once, then over simulated days."""
     data = {
         "corpus": "demo (invented, 160 articles, 10 languages), served on 127.0.0.1",
+        "scope": "monitor and read only: feed to stored passages (bench/understand.py covers "
+        "the later stages)",
         "one_cycle_whole_corpus": _run(None),
         "simulated_days_6h_steps": _run(STEP),
         "stage_note": "fetch = feed and page HTTP on loopback; parse+store = feed parsing and "

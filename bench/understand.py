@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from bench._results import write_result
 from newsdesk.demo.runner import run_demo
@@ -19,33 +19,15 @@ from newsdesk.read import ReadReport
 from newsdesk.settings import Settings
 from newsdesk.store import (
     Article,
-    ArticleStage,
-    Development,
-    Embedding,
-    Entity,
-    EntityAlias,
-    Mention,
-    Story,
-    StoryArticle,
     open_store,
 )
-
-
-def _reset(settings: Settings) -> None:
-    store = open_store(settings)
-    with store.session() as s:
-        for model in (Development, StoryArticle, Story, Mention, EntityAlias, Entity, Embedding):
-            s.execute(delete(model))
-        s.execute(update(Article).values(stage=ArticleStage.EMBED))
-    store.dispose()
 
 
 def main() -> dict[str, Any]:
     """Time the understand stage over the demo's stored articles, stage by stage."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
-        run_demo(settings, fresh=True, step=None)
-        _reset(settings)
+        run_demo(settings, fresh=True, step=None, understand=False)
         store = open_store(settings)
         with store.reader() as s:
             arts = list(s.scalars(select(Article).where(Article.duplicate_of_id.is_(None))))

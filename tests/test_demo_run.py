@@ -17,6 +17,7 @@ from newsdesk.demo.corpus import DemoArticle, load_corpus
 from newsdesk.quality.clustering import bcubed
 from newsdesk.settings import Settings
 from newsdesk.store import (
+    Analysis,
     Article,
     ArticleStage,
     Development,
@@ -136,3 +137,66 @@ def test_cluster_stage_restores_from_the_store_after_a_restart(demo: tuple[Path,
         same = sum(after[a] == before[a] for a in last)
         assert same >= 27, f"only {same}/30 rejoined their story after the restore"
     store.dispose()
+
+
+def test_every_multi_outlet_story_gets_a_verified_analysis_by_its_beat(
+    demo: tuple[Path, str],
+) -> None:
+    from tests.test_routing_demo import BEAT_PERSONAS
+
+    data, output = demo
+    assert "sentences verified" in output
+    corpus = load_corpus()
+    beats = {st.id: st.beat for st in corpus.stories}
+    store = Store(f"sqlite:///{data / 'newsdesk.db'}")
+    with store.reader() as s:
+        arts = list(s.scalars(select(Article)))
+        gold = _gold(arts)
+        assignment = dict(
+            s.execute(select(StoryArticle.article_id, StoryArticle.story_id)).tuples().all()
+        )
+        newest: dict[int, Analysis] = {}
+        for a in s.scalars(select(Analysis).order_by(Analysis.version)):
+            newest[a.story_id] = a
+        for story in s.scalars(select(Story).where(Story.merged_into_id.is_(None))):
+            if len(story.outlets or []) < 2:
+                continue
+            analysis = newest.get(story.id)
+            assert analysis is not None, f"story {story.id} ({story.headline}) has no analysis"
+            labels = Counter(gold[a].story for a, st in assignment.items() if st == story.id)
+            beat = beats[labels.most_common(1)[0][0]]
+            assert analysis.persona_id in BEAT_PERSONAS[beat], (story.headline, beat)
+            sections = {x.section for x in analysis.sentences}
+            assert {"what_happened", "watch"} <= sections, sections
+            unverified = [(x.text, x.reason) for x in analysis.sentences if not x.verified]
+            assert not unverified, unverified
+            assert all(x.citations for x in analysis.sentences)
+    store.dispose()
+
+
+def test_disputed_claims_of_the_corpus_surface_in_what_is_disputed(
+    demo: tuple[Path, str],
+) -> None:
+    data, _ = demo
+    corpus = load_corpus()
+    store = Store(f"sqlite:///{data / 'newsdesk.db'}")
+    with store.reader() as s:
+        arts = list(s.scalars(select(Article)))
+        gold = _gold(arts)
+        newest: dict[int, Analysis] = {}
+        for a in s.scalars(select(Analysis).order_by(Analysis.version)):
+            newest[a.story_id] = a
+        cited_articles: set[str] = set()
+        for analysis in newest.values():
+            for sent in analysis.sentences:
+                if sent.section == "disputed":
+                    for pid in sent.citations:
+                        cited_articles.add(gold[int(pid.split(":")[0])].id)
+        entries = [(st.id, d) for st in corpus.stories for d in st.disputed]
+        surfaced = [
+            (sid, d["claim"]) for sid, d in entries if len(set(d["articles"]) & cited_articles) >= 2
+        ]
+    store.dispose()
+    share = len(surfaced) / len(entries)
+    # regression floor at today's measure (28/41); the goal is every entry (issue 4, open)
+    assert share >= 0.65, f"{len(surfaced)}/{len(entries)} disputed entries surfaced"

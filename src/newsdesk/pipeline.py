@@ -25,6 +25,7 @@ from newsdesk.sources import sync_config_sources
 from newsdesk.store import Store, utcnow
 from newsdesk.stories.assign import ClusterReport, StoryAssigner
 from newsdesk.timing import StageTimes
+from newsdesk.write.stage import WriteReport, run_write_stage
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class CycleReport:
     embedded: int = 0
     entities: int = 0
     cluster: ClusterReport = field(default_factory=ClusterReport)
+    written: WriteReport | None = None
     times: StageTimes = field(default_factory=StageTimes)
 
 
@@ -76,10 +78,20 @@ class Pipeline:
         with report.times.time("cluster"):
             report.cluster = self.assigner.run(progress=progress)
 
+    def write(self, report: CycleReport, progress: Progress = null_progress) -> None:
+        """Write or update the analyses of stories that developed."""
+        with report.times.time("write"):
+            report.written = run_write_stage(self.store, self.settings, progress=progress)
+
     def run_cycle(
-        self, *, now: dt.datetime | None = None, progress: Progress = null_progress
+        self,
+        *,
+        now: dt.datetime | None = None,
+        progress: Progress = null_progress,
+        understand: bool = True,
+        write: bool = True,
     ) -> CycleReport:
-        """One pass: register config sources, poll the due ones, read, understand."""
+        """One pass: register config sources, poll the due ones, read, understand, write."""
         now = now or utcnow()
         if self.settings.sources:
             with self.store.session() as s:
@@ -92,7 +104,10 @@ class Pipeline:
         with times.time("read"):
             read = read_entries(self.store, self.settings, now=now, progress=progress)
         report = CycleReport(poll=poll, read=read, times=times)
-        self.understand(report, progress)
+        if understand:
+            self.understand(report, progress)
+        if understand and write:
+            self.write(report, progress)
         return report
 
 

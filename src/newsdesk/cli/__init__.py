@@ -11,6 +11,7 @@ from newsdesk.cli import (  # noqa: F401  (importing registers the commands)
     sources_cmds,
     stories_cmds,
     understand_cmds,
+    write_cmds,
 )
 from newsdesk.cli._app import app
 

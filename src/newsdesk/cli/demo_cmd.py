@@ -37,6 +37,32 @@ def print_stories(report: DemoReport, developments_per_story: int = 4) -> None:
         )
 
 
+def print_analyses(report: DemoReport) -> None:
+    """The analyses written, verified, published or waiting for an editor."""
+    table = Table(
+        "id", "story", "persona", "v", "sentences", "verified", "status", title="analyses"
+    )
+    for a in report.analyses:
+        table.add_row(
+            str(a.analysis_id),
+            str(a.story_id),
+            a.persona_id,
+            str(a.version),
+            str(a.sentences),
+            f"{a.verified_sentences}/{a.sentences}",
+            a.status + (f" ({'; '.join(a.reasons)})" if a.reasons else ""),
+        )
+    console.print(table)
+    total = sum(a.sentences for a in report.analyses)
+    verified = sum(a.verified_sentences for a in report.analyses)
+    console.print(
+        f"{len(report.analyses)} analyses; {verified}/{total} sentences verified against "
+        f"their cited passages; {sum(a.status == 'published' for a in report.analyses)} "
+        f"auto-published, {sum(a.status == 'needs_review' for a in report.analyses)} waiting "
+        "for an editor"
+    )
+
+
 def print_demo_report(report: DemoReport) -> None:
     """The demo's closing summary."""
     console.rule("[bold]Newsdesk demo (invented corpus)")
@@ -59,6 +85,8 @@ def print_demo_report(report: DemoReport) -> None:
     )
     if report.stories:
         print_stories(report)
+    if report.analyses:
+        print_analyses(report)
     if report.source_errors:
         errs = Table(
             "source", "recorded reason", title="sources with errors (recorded, run went on)"

@@ -20,6 +20,7 @@ from newsdesk.quality.clustering import PRF, bcubed
 from newsdesk.settings import Settings
 from newsdesk.sources import SourceExists, add_source
 from newsdesk.store import (
+    Analysis,
     Article,
     Development,
     Entry,
@@ -53,6 +54,22 @@ class DemoStorySummary:
 
 
 @dataclass
+class DemoAnalysisSummary:
+    """The newest analysis of one story, as the demo prints it."""
+
+    analysis_id: int
+    story_id: int
+    persona_id: str
+    version: int
+    status: str
+    headline: str
+    sentences: int
+    verified_sentences: int
+    disputed_sentences: int
+    reasons: list[str]
+
+
+@dataclass
 class DemoReport:
     """What the demo run stored, checked against the corpus's gold labels."""
 
@@ -72,6 +89,7 @@ class DemoReport:
     unread_entries: int = 0
     missing: list[str] = field(default_factory=list)
     stories: list[DemoStorySummary] = field(default_factory=list)
+    analyses: list[DemoAnalysisSummary] = field(default_factory=list)
     clustering: PRF | None = None
     cycle_reports: list[CycleReport] = field(default_factory=list)
 
@@ -156,6 +174,7 @@ def summarise(store: Store, corpus: DemoCorpus, report: DemoReport) -> DemoRepor
             report.source_errors[src.url] = src.last_error or ""
         report.suspended = [src.url for src in s.scalars(select(Source).where(Source.suspended))]
         _summarise_stories(s, corpus_id_of, corpus_by_id, report)
+        _summarise_analyses(s, report)
         report.unread_entries = (
             s.scalar(select(func.count()).select_from(Entry).where(Entry.state != EntryState.DONE))
             or 0
@@ -201,6 +220,28 @@ def _summarise_stories(
         )
 
 
+def _summarise_analyses(s: Session, report: DemoReport) -> None:
+    """The newest analysis per story and persona with its verification counts."""
+    newest: dict[tuple[int, str], Analysis] = {}
+    for a in s.scalars(select(Analysis).order_by(Analysis.version)):
+        newest[(a.story_id, a.persona_id)] = a
+    for a in sorted(newest.values(), key=lambda x: x.story_id):
+        report.analyses.append(
+            DemoAnalysisSummary(
+                analysis_id=a.id,
+                story_id=a.story_id,
+                persona_id=a.persona_id,
+                version=a.version,
+                status=a.status,
+                headline=a.headline,
+                sentences=len(a.sentences),
+                verified_sentences=sum(x.verified for x in a.sentences),
+                disputed_sentences=sum(x.section == "disputed" for x in a.sentences),
+                reasons=list(a.review_reasons or []),
+            )
+        )
+
+
 def run_demo(
     settings: Settings,
     *,
@@ -208,6 +249,7 @@ def run_demo(
     progress: Progress = null_progress,
     corpus_path: Path | None = None,
     step: dt.timedelta | None = STEP,
+    understand: bool = True,
 ) -> DemoReport:
     """Serve the corpus on 127.0.0.1 and run the pipeline over simulated days.
 
@@ -229,14 +271,18 @@ def run_demo(
         t = corpus.start if step is not None else corpus.end
         while t <= corpus.end:
             server.clock = t
-            report.cycle_reports.append(pipeline.run_cycle(now=t, progress=progress))
+            # analyses are written once a simulated day (and at the end), as a desk would
+            write = step is None or t.hour == 0
+            report.cycle_reports.append(pipeline.run_cycle(now=t, progress=progress, write=write))
             report.cycles += 1
             if step is None:
                 break
             t += step
         # one more check of every feed with nothing new: conditional GET answers 304
         _force_due(store, t)
-        report.cycle_reports.append(pipeline.run_cycle(now=t, progress=progress))
+        report.cycle_reports.append(
+            pipeline.run_cycle(now=t, progress=progress, understand=understand)
+        )
         report.cycles += 1
     finally:
         server.stop()

@@ -1,0 +1,477 @@
+"""The write stage: route each developed story to its persona, brief the writer, verify, store.
+
+A story gets an analysis once two or more outlets cover it; it gets a new version when it has
+developed since the persona's last analysis. Each analysis is verified sentence by sentence
+against its cited passages before it is stored; what decides auto-publishing versus the desk
+is recorded on the analysis as review reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from newsdesk.claims import ClaimSource, disputes, extract_claims, link_claims
+from newsdesk.embed.stage import vector_from_bytes
+from newsdesk.personas import Persona, load_personas, route_story
+from newsdesk.personas.routing import Routing, StoryProfile
+from newsdesk.progress import Progress, null_progress
+from newsdesk.settings import Settings
+from newsdesk.store import (
+    Analysis,
+    AnalysisSentence,
+    AnalysisStatus,
+    Article,
+    Claim,
+    ClaimLink,
+    Development,
+    DevelopmentKind,
+    Entity,
+    Mention,
+    Passage,
+    Store,
+    Story,
+    StoryArticle,
+    utcnow,
+)
+from newsdesk.verify import verify_draft
+from newsdesk.watch import find_watch_items
+from newsdesk.write.extractive import ExtractiveWriter
+from newsdesk.write.model import (
+    DisputeBrief,
+    Draft,
+    SectionKey,
+    SourcePassage,
+    Writer,
+    WritingBrief,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_PASSAGES = 400
+COUNTRY_KEY_LEN = len("place:XX")
+
+
+@dataclass
+class WriteReport:
+    """What one pass of the write stage did."""
+
+    written: list[int] = field(default_factory=list)
+    published: int = 0
+    needs_review: int = 0
+    sentences: int = 0
+    unsupported: int = 0
+
+
+# -- the story as the writer sees it -------------------------------------------------------
+
+
+def story_articles(session: Session, story_id: int) -> list[Article]:
+    """The story's articles, oldest first."""
+    return list(
+        session.scalars(
+            select(Article)
+            .join(StoryArticle, StoryArticle.article_id == Article.id)
+            .where(StoryArticle.story_id == story_id)
+            .order_by(Article.published_at, Article.id)
+        )
+    )
+
+
+def source_passages(articles: list[Article]) -> list[SourcePassage]:
+    """Citable passages of the story's original articles (copies add outlets, not text)."""
+    out: list[SourcePassage] = []
+    for a in articles:
+        if a.duplicate_of_id is not None:
+            continue
+        for p in a.passages:
+            out.append(
+                SourcePassage(
+                    passage_id=p.id,
+                    text=p.text,
+                    article_id=a.id,
+                    outlet=a.outlet,
+                    lang=a.language,
+                    published=a.published_at,
+                    url=a.url,
+                    title=a.title,
+                    position=p.position,
+                )
+            )
+    return out[:MAX_PASSAGES]
+
+
+def refresh_claims(session: Session, story_id: int, articles: list[Article]) -> list[DisputeBrief]:
+    """Re-extract the story's claims ledger into the store; returns its disputes for the writer."""
+    ids = [a.id for a in articles]
+    old = select(Claim.id).where(Claim.article_id.in_(ids))
+    session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(old)))
+    session.execute(delete(ClaimLink).where(ClaimLink.contests_claim_id.in_(old)))
+    session.execute(delete(Claim).where(Claim.article_id.in_(ids)))
+    sources = [
+        ClaimSource(
+            passage_id=p.id,
+            text=p.text,
+            lang=a.language or "en",
+            article_id=str(a.id),
+            outlet=a.outlet,
+            published=a.published_at,
+        )
+        for a in articles
+        if a.duplicate_of_id is None
+        for p in a.passages
+    ]
+    outlets = sorted({a.outlet for a in articles if a.outlet})
+    claims = extract_claims(sources, outlet_names=outlets)
+    links = link_claims(claims)
+    for c in claims:
+        session.add(
+            Claim(
+                id=c.id,
+                story_id=story_id,
+                article_id=int(c.article_id),
+                passage_id=c.passage_id,
+                outlet=c.outlet,
+                lang=c.lang,
+                speaker=c.speaker,
+                speaker_kind=str(c.speaker_kind),
+                according_to=c.according_to,
+                verb=c.verb,
+                stance=str(c.stance),
+                content=c.content,
+                hedged=c.hedged,
+                numbers=[q.text for q in c.numbers],
+            )
+        )
+    session.flush()
+    for link in links:
+        session.add(
+            ClaimLink(
+                claim_id=link.claim_id,
+                contests_claim_id=link.contests_claim_id,
+                kind=str(link.kind),
+                reason=link.reason,
+                score=link.score,
+            )
+        )
+    briefs = []
+    for d in disputes(claims, links):
+        briefs.append(
+            DisputeBrief(
+                summary=d.summary,
+                passage_ids=list(d.passage_ids),
+                claim_passage_ids=[d.claim.passage_id] + [c.passage_id for c in d.supporting],
+                contesting_passage_ids=[c.passage_id for c in d.contesting],
+            )
+        )
+    return briefs
+
+
+def entity_counts(session: Session, article_ids: list[int]) -> tuple[Counter[str], dict[str, str]]:
+    """Mentions per entity key in the articles, and each key's display name."""
+    rows = session.execute(
+        select(Entity.key, Entity.name, func.count())
+        .join(Mention, Mention.entity_id == Entity.id)
+        .where(Mention.article_id.in_(article_ids))
+        .group_by(Entity.key, Entity.name)
+    ).all()
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for key, name, n in rows:
+        counts[key] += n
+        names[key] = name
+    return counts, names
+
+
+def story_profile(session: Session, story: Story, articles: list[Article]) -> StoryProfile:
+    """What routing needs: texts, languages, countries and entities of the story."""
+    originals = [a for a in articles if a.duplicate_of_id is None]
+    counts, names = entity_counts(session, [a.id for a in articles])
+    countries = {k[-2:] for k in counts if k.startswith("place:") and len(k) == COUNTRY_KEY_LEN}
+    return StoryProfile(
+        story_id=str(story.id),
+        headline=story.headline,
+        texts=[f"{a.title}\n{a.text[:3000]}" for a in originals],
+        languages=[a.language for a in originals],
+        countries=countries,
+        entities=dict(counts),
+        entity_names=list(names.values()),
+        centroid=vector_from_bytes(story.centroid) if story.centroid else None,
+    )
+
+
+def story_tags(
+    routing: Routing, lead: Persona, counts: Counter[str], names: dict[str, str]
+) -> list[str]:
+    """Countries, topics and the most mentioned actors, for the analysis's tag list."""
+    decision = routing.decision(lead.id)
+    tags: list[str] = []
+    for key, _ in counts.most_common():
+        if key.startswith("place:") and len(key) == COUNTRY_KEY_LEN and len(tags) < 4:
+            tags.append(names[key])
+    tags += [topic for topic, _ in decision.topics[:3]]
+    actors = [k for k, _ in counts.most_common() if k.startswith(("person:", "org:"))][:3]
+    tags += [names[k] for k in actors]
+    unique: dict[str, str] = {}
+    for tag in tags:
+        unique.setdefault(tag.lower(), tag)
+    return list(unique.values())
+
+
+def context_passages(session: Session, story: Story, limit: int = 2) -> list[SourcePassage]:
+    """The lead passages of the closest earlier story (background from the archive)."""
+    if story.centroid is None:
+        return []
+    mine = vector_from_bytes(story.centroid)
+    rows = session.execute(
+        select(Story.id, Story.centroid)
+        .where(
+            Story.id != story.id,
+            Story.merged_into_id.is_(None),
+            Story.first_seen < story.first_seen,
+            Story.centroid.is_not(None),
+        )
+        .order_by(Story.first_seen.desc())
+        .limit(500)
+    ).all()
+    if not rows:
+        return []
+    sims = [(float(np.dot(mine, vector_from_bytes(c))), sid) for sid, c in rows]
+    best_sim, best_id = max(sims)
+    if best_sim < 0.85:
+        return []
+    arts = [a for a in story_articles(session, best_id) if a.duplicate_of_id is None][:1]
+    return source_passages(arts)[:limit]
+
+
+def new_passage_ids(
+    session: Session, story_id: int, since: dt.datetime | None, latest: dt.datetime
+) -> list[str]:
+    """Passages recorded as developments since the last analysis (or in the last day)."""
+    after = since or (latest - dt.timedelta(hours=24))
+    devs = session.scalars(
+        select(Development)
+        .where(
+            Development.story_id == story_id,
+            Development.kind == DevelopmentKind.PASSAGE,
+            Development.detected_at > after,
+            Development.passage_id.is_not(None),
+        )
+        .order_by(Development.detected_at)
+    ).all()
+    return [d.passage_id for d in devs if d.passage_id and not d.detail.startswith("first report")]
+
+
+# -- writing, verifying, storing -----------------------------------------------------------
+
+
+def needs_analysis(session: Session, story: Story, persona_id: str) -> Analysis | bool | None:
+    """False when the persona's latest analysis is current; else that analysis (or None)."""
+    latest = session.scalars(
+        select(Analysis)
+        .where(Analysis.story_id == story.id, Analysis.persona_id == persona_id)
+        .order_by(Analysis.version.desc())
+        .limit(1)
+    ).first()
+    if (
+        latest is not None
+        and latest.story_last_seen is not None
+        and story.last_seen <= latest.story_last_seen
+    ):
+        return False
+    return latest
+
+
+def review_reasons(draft_unsupported: int, outlets: int, disputes_found: int) -> list[str]:
+    """Why a human must approve before publishing (empty: it may auto-publish)."""
+    reasons = []
+    if draft_unsupported:
+        reasons.append(f"{draft_unsupported} sentence(s) not supported by their citations")
+    if outlets < 2:
+        reasons.append("fewer than 2 independent outlets")
+    if disputes_found:
+        reasons.append(f"the story has {disputes_found} denial(s) or contradiction(s)")
+    return reasons
+
+
+def store_analysis(
+    session: Session,
+    draft: Draft,
+    *,
+    version: int,
+    routing: Routing,
+    story: Story,
+    passages: dict[str, str],
+    outlets: int,
+    disputes_found: int,
+    now: dt.datetime,
+) -> Analysis:
+    """Verify a draft and store it with its sentences, verdicts and review reasons."""
+    check = verify_draft(draft, passages)
+    reasons = review_reasons(check.unsupported_count, outlets, disputes_found)
+    if not check.headline.verified:
+        reasons.append(f"headline not supported by the sources: {check.headline.reason}")
+    if not check.dek.verified:
+        reasons.append(f"dek not supported by the sources: {check.dek.reason}")
+    analysis = Analysis(
+        story_id=story.id,
+        persona_id=draft.persona_id,
+        perspective_persona_id=routing.perspective,
+        version=version,
+        status=AnalysisStatus.NEEDS_REVIEW if reasons else AnalysisStatus.PUBLISHED,
+        headline=draft.headline,
+        dek=draft.dek,
+        byline=draft.byline,
+        tags=draft.tags,
+        writer=draft.writer,
+        model=draft.model,
+        routing={"explanation": routing.explain(), "lead": routing.lead},
+        review_reasons=reasons,
+        verified=check.all_verified,
+        unsupported_count=check.unsupported_count,
+        story_last_seen=story.last_seen,
+        created_at=now,
+        updated_at=now,
+        published_at=None if reasons else now,
+    )
+    session.add(analysis)
+    session.flush()
+    verdicts = {(v.section, v.position): v.verdict for v in check.sentences}
+    for order, section in enumerate(draft.sections):
+        for pos, sent in enumerate(section.sentences):
+            verdict = verdicts.get((section.key, pos))
+            session.add(
+                AnalysisSentence(
+                    analysis_id=analysis.id,
+                    section=section.key,
+                    section_order=SectionKey.ORDER.index(section.key)
+                    if section.key in SectionKey.ORDER
+                    else order,
+                    position=pos,
+                    text=sent.text,
+                    kind=sent.kind,
+                    lang=sent.lang,
+                    quoted_original=sent.quoted_original,
+                    citations=list(sent.citations),
+                    verified=bool(verdict and verdict.verified),
+                    support=verdict.support if verdict else None,
+                    reason=verdict.reason if verdict else "not verified",
+                )
+            )
+    return analysis
+
+
+def write_story(
+    session: Session,
+    story: Story,
+    personas: list[Persona],
+    writer: Writer,
+    *,
+    persona_id: str | None = None,
+    force: bool = False,
+    now: dt.datetime | None = None,
+) -> Analysis | None:
+    """Route, brief, write, verify and store one story's analysis (None: already current)."""
+    now = now or utcnow()
+    articles = story_articles(session, story.id)
+    profile = story_profile(session, story, articles)
+    routing = route_story(profile, personas)
+    lead_id = persona_id or routing.lead
+    lead = next(p for p in personas if p.id == lead_id)
+    previous = needs_analysis(session, story, lead.id)
+    if previous is False and not force:
+        return None
+    prev = previous if isinstance(previous, Analysis) else None
+    passages = source_passages(articles)
+    disputes_found = refresh_claims(session, story.id, articles)
+    counts, names = entity_counts(session, [a.id for a in articles])
+    watch = find_watch_items(
+        [(p.passage_id, p.text, p.lang, p.published) for p in passages], now=None
+    )
+    perspective = next((p for p in personas if p.id == routing.perspective), None)
+    brief = WritingBrief(
+        story_id=story.id,
+        persona_id=lead.id,
+        persona_name=lead.byline,
+        lens=lead.lens,
+        voice=lead.voice,
+        headline_hint=story.headline,
+        passages=passages,
+        new_passage_ids=new_passage_ids(
+            session, story.id, prev.created_at if prev else None, story.last_seen
+        ),
+        context_passages=context_passages(session, story),
+        disputes=disputes_found,
+        watch=[w for w in watch if w.date > story.last_seen.date()],
+        tags=story_tags(routing, lead, counts, names),
+        target_lang="en",
+        perspective_persona_id=perspective.id if perspective else None,
+        perspective_lens=perspective.lens if perspective else None,
+    )
+    draft = writer.write(brief)
+    texts = {p.passage_id: p.text for p in passages + brief.context_passages}
+    # headlines come from article titles, which are sources too
+    texts.update({f"title:{a.id}": a.title for a in articles if a.title})
+    outlets = len({a.outlet for a in articles if a.outlet})
+    return store_analysis(
+        session,
+        draft,
+        version=(prev.version + 1) if prev else 1,
+        routing=routing,
+        story=story,
+        passages=texts,
+        outlets=outlets,
+        disputes_found=len(disputes_found),
+        now=now,
+    )
+
+
+def run_write_stage(
+    store: Store,
+    settings: Settings,
+    *,
+    writer: Writer | None = None,
+    story_ids: list[int] | None = None,
+    persona_id: str | None = None,
+    min_outlets: int = 2,
+    progress: Progress = null_progress,
+) -> WriteReport:
+    """Write or update the analysis of every story covered by at least `min_outlets` outlets."""
+    writer = writer or ExtractiveWriter()
+    personas = load_personas(settings.personas_file)
+    report = WriteReport()
+    with store.reader() as s:
+        stmt = select(Story.id, Story.outlets).where(Story.merged_into_id.is_(None))
+        if story_ids:
+            stmt = stmt.where(Story.id.in_(story_ids))
+        todo = [sid for sid, outlets in s.execute(stmt) if len(outlets or []) >= min_outlets]
+    progress.begin("write", len(todo))
+    for sid in todo:
+        with store.session() as s:
+            story = s.get(Story, sid)
+            if story is None:
+                continue
+            analysis = write_story(
+                s, story, personas, writer, persona_id=persona_id, force=bool(story_ids)
+            )
+            if analysis is not None:
+                report.written.append(analysis.id)
+                report.sentences += len(analysis.sentences)
+                report.unsupported += analysis.unsupported_count
+                if analysis.status == AnalysisStatus.PUBLISHED:
+                    report.published += 1
+                else:
+                    report.needs_review += 1
+        progress.step("write")
+    return report
+
+
+def passage_texts(session: Session, ids: list[str]) -> dict[str, Passage]:
+    """Passages by id (for rendering citations)."""
+    return {p.id: p for p in session.scalars(select(Passage).where(Passage.id.in_(ids)))}
