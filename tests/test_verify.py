@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import pytest
@@ -17,7 +18,7 @@ from newsdesk.verify import (
     verify_headline,
     verify_sentence,
 )
-from newsdesk.write.model import Draft, WrittenSection, WrittenSentence
+from newsdesk.write.model import Draft, SourcePassage, WrittenSection, WrittenSentence
 
 # All passages below are invented for these tests; the places, people and outlets do not exist.
 PASSAGES = {
@@ -135,6 +136,26 @@ def test_foreign_language_quotes_verify(text: str, cite: str, lang: str) -> None
     assert _check(sentence).verified
 
 
+@pytest.mark.parametrize(
+    ("passage", "good", "bad"),
+    [
+        (
+            "किसानों ने मंगलवार को दिल्ली में विरोध प्रदर्शन किया।",
+            "According to Samachar Lok (in Hindi): «किसानों ने मंगलवार को विरोध किया»",
+            "According to Samachar Lok (in Hindi): «किसानों ने बुधवार को विरोध किया»",
+        ),
+        (
+            "قال المزارعون إنهم سيحتجون يوم الثلاثاء أمام البرلمان.",
+            "According to Al-Manara Daily (in Arabic): «قال المزارعون إنهم سيحتجون أمام البرلمان»",
+            "According to Al-Manara Daily (in Arabic): «قال المزارعون إنهم سيحتجون أمام الوزارة»",
+        ),
+    ],
+)
+def test_devanagari_and_arabic_quotes(passage: str, good: str, bad: str) -> None:
+    assert verify_sentence(_extractive(good, "x"), {"x": passage}).verified
+    assert not verify_sentence(_extractive(bad, "x"), {"x": passage}).verified
+
+
 def test_foreign_quote_with_changed_number_fails() -> None:
     text = "According to Vedomosti Weekly (in Russian): «экспорт газа вырос на 9,5%»"
     verdict = _check(_extractive(text, "12:1", lang="ru"))
@@ -171,6 +192,50 @@ def test_unknown_outlet_is_flagged_when_outlets_are_known() -> None:
     assert not verdict.verified and "unknown outlet 'PWNED'" in (verdict.reason or "")
     ok = "According to Harbour Daily, container traffic fell 12% in October."
     assert _check(_extractive(ok, "11:1"), outlets=["Harbour Daily"]).verified
+
+
+def _source(pid: str, outlet: str, published: dt.datetime | None = None) -> SourcePassage:
+    return SourcePassage(pid, PASSAGES[pid], 1, outlet, "en", published)
+
+
+def test_watch_label_must_be_a_date_of_the_passage() -> None:
+    changed = "November 20, 2026: the parliament of Kessary will vote on the port reform bill."
+    verdict = _check(_extractive(changed, "13:1"))
+    assert not verdict.verified
+    assert verdict.reason == "watch date November 20, 2026 not in cited passages"
+    # with the publication date, a relative date ("on Wednesday") is resolved and checked too
+    sources = {
+        "w": SourcePassage("w", "Ambassadors will meet on Wednesday.", 1, "Harbour Daily", "en",
+                           dt.datetime(2026, 11, 16, 9, tzinfo=dt.UTC)),
+    }  # fmt: skip
+    right = _extractive("November 18, 2026: Ambassadors will meet on Wednesday.", "w")
+    wrong = _extractive("November 19, 2026: Ambassadors will meet on Wednesday.", "w")
+    assert verify_sentence(right, sources).verified
+    assert not verify_sentence(wrong, sources).verified
+
+
+def test_outlets_of_source_passages_vouch_for_attributions() -> None:
+    sources = {"11:1": _source("11:1", "Harbour Daily (Port Edition)")}
+    ok = "According to Harbour Daily, container traffic fell 12% in October."
+    assert verify_sentence(_extractive(ok, "11:1"), sources).verified
+    bad = _extractive("According to Global Truth, container traffic fell 12% in October.", "11:1")
+    verdict = verify_sentence(bad, sources)
+    assert verdict.reason == "attribution to unknown outlet 'Global Truth'"
+    copied = "The port authority of Kessary said on Tuesday that container traffic fell 12%."
+    assert verify_sentence(_extractive(copied, "11:1"), sources).verified
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Selon Le Quotidien (en russe) : «экспорт газа вырос на 7,5%»",
+        "Der Kurier (Russisch): «экспорт газа вырос на 7,5% до 1,2 млрд кубометров»",
+        "19 ноября 2026 г. (in Russian): «Вице-премьер Андрей Соколов заявил»",
+    ],
+)
+def test_other_desk_languages_wrappers_verify(text: str) -> None:
+    passages = {"12:1": PASSAGES["12:1"] + " Голосование назначено на 19 ноября."}
+    assert verify_sentence(_extractive(text, "12:1", lang="ru"), passages).verified
 
 
 GOOD_PARAPHRASE = (

@@ -24,31 +24,33 @@ _WIDE_SPLIT = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\
 STOPWORDS = frozenset(ENGLISH_STOPWORDS)
 
 # ---- wrappers an extractive writer may add around a passage's words ----
-_LANG_NOTE = (
-    r"\((?:in|en|em|auf|translated\s+from|from(?:\s+the)?|original\s+in)\s+"
-    r"[^\W\d_][\w\-]*(?:\s+[\w\-]+)?\)"
+# "(in Russian)", "(en russe)", "(in Simplified Chinese)": removed before anything else
+_LANG_NOTE_RE = re.compile(
+    r"\s*\((?:[Ii]n|[Ee]n|[Ee]m|auf|translated\s+from|from(?:\s+the)?|original\s+in)\s+"
+    r"[^\W\d_][\w\-]*(?:\s+[A-Z][\w\-]*)?\)"
 )
-_LANG_NOTE_RE = re.compile(r"\s*" + _LANG_NOTE, re.IGNORECASE)
+# the language marker of a quoted original: "(in Russian)", "(Russisch)", "(en russe)"
+_LANGUAGE = r"\((?:(?:in|en|em|auf)\s+)?[^\W\d_][\w\-]*(?:\s+[A-Z][\w\-]*)?\)"
 _OUTLET = r"(?P<outlet>[^\s,:;«“\"„「(][^,:;«“\"„「()]{0,79}?)"
 # a bare "<Outlet>: …" or "<Outlet> (Russisch): …" must start like a name
 _NAMED_OUTLET = r"(?P<outlet>[^\W\d_a-z][^,:;«“\"„「()]{0,59}?)"
 _REPORT_VERB = r"(?:reported|reports|wrote|writes|published|quoted|cited|noted)"
 _PREFIXES = (
     re.compile(
-        rf"^\s*(?:according\s+to|selon|según|segundo|secondo)\s+{_OUTLET}\s*(?:{_LANG_NOTE})?"
+        rf"^\s*(?:according\s+to|selon|según|segundo|secondo)\s+{_OUTLET}"
         r"\s*[,:：—–]\s*",
         re.IGNORECASE,
     ),
     re.compile(
-        rf"^\s*{_OUTLET}\s+{_REPORT_VERB}(?:\s+on\s+\w+)?(?:\s+that\b)?\s*(?:{_LANG_NOTE})?"
+        rf"^\s*{_OUTLET}\s+{_REPORT_VERB}(?:\s+on\s+\w+)?(?:\s+that\b)?"
         r"\s*[,:]?\s+"
     ),
-    re.compile(rf"^\s*{_NAMED_OUTLET}\s*(?:\([^()]{{1,40}}\))?\s*[:：]\s+"),
+    re.compile(rf"^\s*{_NAMED_OUTLET}\s*(?:{_LANGUAGE})?\s*[:：]\s+"),
 )
 _SUFFIXES = (
     re.compile(
         rf"\s*[,;—–]?\s*(?:according\s+to|reported\s+by|{_REPORT_VERB}|as\s+reported\s+by)\s+"
-        rf"{_OUTLET}\s*(?:{_LANG_NOTE})?\s*[.!?…]*\s*$",
+        rf"{_OUTLET}\s*[.!?…]*\s*$",
         re.IGNORECASE,
     ),
     re.compile(rf"\s*[,;—–]\s*{_OUTLET}\s+{_REPORT_VERB}\s*[.!?…]*\s*$"),
@@ -56,48 +58,64 @@ _SUFFIXES = (
     re.compile(rf"\s*,\s*(?:so|aldus)\s+{_NAMED_OUTLET}\s*[.!?…]*\s*$"),
 )
 # the date label of a watch item: "November 19, 2026: …", "19 ноября 2026 г. (in Russian): …"
-_AFTER_DATE = re.compile(r"(?:\s*г\.)?\s*(?:\([^()]{1,40}\))?\s*[:：—–]\s*")
+_AFTER_DATE = re.compile(rf"(?:\s*г\.)?\s*(?:{_LANGUAGE})?\s*[:：—–]\s*")
 _ISO_LABEL = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _TRAILING = re.compile(r"(?:\s*(?:…|\.\.\.|[\"”»“«’'」』]))+\s*$")
 
 
 @dataclass(frozen=True)
 class Body:
-    """An extractive sentence with its wrappers removed, and the outlets the wrappers named."""
+    """A sentence with some wrappers removed: the attributions removed and a date label."""
 
     text: str
-    outlets: tuple[str, ...]
+    # (outlet, the whole wrapper phrase) for each attribution removed
+    wrappers: tuple[tuple[str, str], ...] = ()
+    # a watch item's date label: (year or None, month, day)
+    label: tuple[int | None, int, int] | None = None
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """The outlets the removed attributions named."""
+        return tuple(outlet for outlet, _ in self.wrappers)
 
 
 def _has_word(text: str) -> bool:
     return _WORD.search(text) is not None and any(ch.isalnum() for ch in text)
 
 
-def _strip_date_label(text: str) -> str:
-    """The text without a leading watch-item date label."""
+def _strip_date_label(text: str) -> tuple[str, tuple[int | None, int, int] | None]:
+    """The text without a leading watch-item date label, and the label's date."""
     head = normalise_text(text[:60])
     if len(head) != len(text[:60]):
-        return text  # NFKC changed lengths: spans would not line up; keep the text
+        return text, None  # NFKC changed lengths: spans would not line up; keep the text
     end = None
+    label: tuple[int | None, int, int] | None = None
     iso = _ISO_LABEL.match(head)
     if iso is not None:
         end = iso.end()
+        year, month, day = (int(x) for x in iso.group(0).strip().split("-"))
+        label = (year, month, day)
     else:
         dates = find_dates(head)
         if dates and not head[: dates[0].start].strip():
             end = dates[0].end
+            label = (dates[0].year, *dates[0].month_day)
     if end is None:
-        return text
+        return text, None
     after = _AFTER_DATE.match(text, end)
     if after is None or not _has_word(text[after.end() :]):
-        return text
-    return text[after.end() :]
+        return text, None
+    return text[after.end() :], label
 
 
-def strip_wrappers(text: str) -> Body:
-    """The words a writer took from the passage, without attribution, date label or quotes."""
-    out = _LANG_NOTE_RE.sub("", _strip_date_label(text))
-    outlets: list[str] = []
+def wrapper_stages(text: str) -> list[Body]:
+    """The sentence, then with each wrapper removed in turn (date label, attributions, quotes)."""
+    stages = [Body(text)]
+    out, label = _strip_date_label(text)
+    out = _LANG_NOTE_RE.sub("", out)
+    wrappers: list[tuple[str, str]] = []
+    if out != text:
+        stages.append(Body(out, (), label))
     for _ in range(4):
         before = out
         for rx in _PREFIXES:
@@ -106,8 +124,9 @@ def strip_wrappers(text: str) -> Body:
                 continue
             if len(m.group("outlet").split()) > 8:
                 continue
-            outlets.append(m.group("outlet").strip())
+            wrappers.append((m.group("outlet").strip(), m.group(0)))
             out = out[m.end() :]
+            stages.append(Body(out, tuple(wrappers), label))
         out = _TRAILING.sub("", out)
         for rx in _SUFFIXES:
             m = rx.search(out)
@@ -116,11 +135,18 @@ def strip_wrappers(text: str) -> Body:
                 and _has_word(out[: m.start()])
                 and len(m.group("outlet").split()) <= 8
             ):
-                outlets.append(m.group("outlet").strip())
+                wrappers.append((m.group("outlet").strip(), m.group(0)))
                 out = out[: m.start()]
+                stages.append(Body(out, tuple(wrappers), label))
         if out == before:
             break
-    return Body(out.strip(), tuple(outlets))
+    return stages
+
+
+def strip_wrappers(text: str) -> Body:
+    """The words a writer took from the passage, without attribution, date label or quotes."""
+    last = wrapper_stages(text)[-1]
+    return Body(last.text.strip(), last.wrappers, last.label)
 
 
 # ---- tokens ----
@@ -284,6 +310,7 @@ class DateFound:
     start: int
     end: int
     month_day: tuple[int, int]
+    year: int | None = None
 
 
 def find_dates(text: str) -> list[DateFound]:
@@ -297,12 +324,13 @@ def find_dates(text: str) -> list[DateFound]:
             continue  # "October 12%" is a month and a percentage
         if found and d.start < found[-1].end:
             continue  # nested in a longer match
-        found.append(
-            DateFound(text[d.start : d.end].strip(), d.start, d.end, (d.date.month, d.date.day))
-        )
+        month_day = (d.date.month, d.date.day)
+        year = d.date.year if d.has_year else None
+        found.append(DateFound(text[d.start : d.end].strip(), d.start, d.end, month_day, year))
     for m in _ISO.finditer(text):
         if not any(f.start <= m.start() < f.end for f in found):
-            found.append(DateFound(m.group(0), m.start(), m.end(), (int(m["m"]), int(m["d"]))))
+            month_day = (int(m["m"]), int(m["d"]))
+            found.append(DateFound(m.group(0), m.start(), m.end(), month_day, int(m["y"])))
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import calendar
 import itertools
 import logging
 import re
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newsdesk._dates import find_date_mentions
 from newsdesk._verify_text import (
     Evidence,
     analyse_passage,
@@ -25,7 +27,7 @@ from newsdesk._verify_text import (
     normalise_text,
     split_words,
     stem_tokens,
-    strip_wrappers,
+    wrapper_stages,
 )
 from newsdesk.write.model import Draft, SourcePassage, WrittenSentence
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DraftVerification",
+    "Passages",
     "SentenceCheck",
     "Similarity",
     "Verdict",
@@ -47,7 +50,7 @@ log = logging.getLogger(__name__)
 
 Similarity = Callable[[str, Sequence[str]], float]
 # Passage id to its text, or to the SourcePassage (whose outlet then vouches for attributions).
-Passages = Mapping[str, str] | Mapping[str, SourcePassage]
+Passages = Mapping[str, str | SourcePassage]
 
 # An extractive sentence must be traceable word for word; a generated one needs this much support.
 MIN_GENERATED_SUPPORT = 0.45
@@ -145,22 +148,58 @@ def _outlets_of(values: Sequence[str | SourcePassage]) -> list[str] | None:
     return [*names, *(_GLOSS.sub("", n) for n in names)]
 
 
-def _outlet_problems(
-    named: Sequence[str], outlets: Collection[str] | None, evidence: Evidence
+def _show_label(label: tuple[int | None, int, int]) -> str:
+    year, month, day = label
+    name = calendar.month_name[month] if 1 <= month <= 12 else f"month {month}"
+    return f"{name} {day}" + (f", {year}" if year else "")
+
+
+def _label_problems(
+    label: tuple[int | None, int, int] | None,
+    values: Sequence[str | SourcePassage],
+    evidence: Evidence,
 ) -> list[str]:
-    """Attributions naming neither a known outlet nor a speaker the passages themselves name."""
+    """A watch item's date label must be a date its passage gives (resolved when it can be)."""
+    if label is None:
+        return []
+    year, month, day = label
+    resolved = {
+        mention.date
+        for v in values
+        if isinstance(v, SourcePassage) and v.published is not None
+        for mention in find_date_mentions(v.text, v.published.date(), v.lang)
+    }
+    if resolved:
+        ok = any(
+            d.month == month and d.day == day and (year is None or d.year == year) for d in resolved
+        )
+    else:
+        # bare texts: only explicit dates can be checked; a relative one ("on Wednesday") cannot
+        ok = not evidence.dates or (month, day) in evidence.dates
+    return [] if ok else [f"watch date {_show_label(label)} not in cited passages"]
+
+
+def _outlet_problems(
+    wrappers: Sequence[tuple[str, str]], outlets: Collection[str] | None, evidence: Evidence
+) -> list[str]:
+    """Attributions naming neither a known outlet nor a speaker as the passages put it."""
     if outlets is None:
         return []
     known = {" ".join(fold_tokens(o)).removeprefix("the ") for o in outlets}
     problems = []
-    for outlet in named:
-        tokens = fold_tokens(outlet)
-        if " ".join(tokens).removeprefix("the ") in known:
+    for outlet, phrase in wrappers:
+        if " ".join(fold_tokens(outlet)).removeprefix("the ") in known:
             continue
-        if tokens and all(t in evidence.positions for t in tokens):
-            continue  # "According to the union, …" copied from the passage itself
+        if _is_traceable(phrase, evidence):
+            continue  # "According to the union, …" as the passage itself says it
         problems.append(f"attribution to unknown outlet '{outlet}'")
     return problems
+
+
+def _is_traceable(text: str, evidence: Evidence) -> bool:
+    """Whether every word of `text` occurs in the evidence in this order."""
+    tokens = fold_tokens(text)
+    return bool(tokens) and not _first_gap(tokens, evidence.positions)
 
 
 def _lcs_length(seq: Sequence[str], index: Mapping[str, list[int]]) -> int:
@@ -291,9 +330,14 @@ def verify_sentence(
     values = [cited[pid] for pid in dict.fromkeys(sentence.citations)]
     passages = [_text_of(v) for v in values]
     evidence = merge_evidence([analyse_passage(p) for p in passages])
-    body = strip_wrappers(sentence.text)
+    stages = wrapper_stages(sentence.text)
+    body = stages[-1]
+    if sentence.kind == "extractive":
+        # the least stripped form that traces: wrappers copied from the passage stay checked
+        body = next((b for b in stages if _is_traceable(b.text, evidence)), body)
     known = _outlets_of(values) if outlets is None else outlets
-    problems = _outlet_problems(body.outlets, known, evidence)
+    problems = _outlet_problems(body.wrappers, known, evidence)
+    problems += _label_problems(body.label, values, evidence)
     problems += _fact_problems(body.text, evidence)
     if sentence.kind == "extractive":
         return _verify_extractive(body.text, evidence, problems)

@@ -307,7 +307,7 @@ def store_analysis(
     version: int,
     routing: Routing,
     story: Story,
-    passages: dict[str, str],
+    passages: dict[str, SourcePassage | str],
     outlets: int,
     disputes_found: int,
     now: dt.datetime,
@@ -415,7 +415,10 @@ def write_story(
         perspective_lens=perspective.lens if perspective else None,
     )
     draft = writer.write(brief)
-    texts = {p.passage_id: p.text for p in passages + brief.context_passages}
+    # SourcePassages (not bare texts) let verification check each attribution's outlet too
+    texts: dict[str, SourcePassage | str] = {
+        p.passage_id: p for p in passages + brief.context_passages
+    }
     # headlines come from article titles, which are sources too
     texts.update({f"title:{a.id}": a.title for a in articles if a.title})
     outlets = len({a.outlet for a in articles if a.outlet})
