@@ -203,7 +203,10 @@ def _summarise_stories(
         gold_labels = Counter(corpus_by_id[m].story for m in members if m in corpus_by_id)
         devs = s.scalars(
             select(Development)
-            .where(Development.story_id == story.id)
+            .where(
+                Development.story_id == story.id,
+                Development.kind.in_(("passage", "breaking", "language")),
+            )
             .order_by(Development.detected_at, Development.id)
         ).all()
         report.stories.append(
@@ -273,7 +276,9 @@ def run_demo(
             server.clock = t
             # analyses are written once a simulated day (and at the end), as a desk would
             write = step is None or t.hour == 0
-            report.cycle_reports.append(pipeline.run_cycle(now=t, progress=progress, write=write))
+            report.cycle_reports.append(
+                pipeline.run_cycle(now=t, progress=progress, understand=understand, write=write)
+            )
             report.cycles += 1
             if step is None:
                 break

@@ -43,6 +43,7 @@ from newsdesk.stories.scoring import (
 log = logging.getLogger(__name__)
 
 PROFILE_KEYS = 48
+REINDEX_COSINE = 0.995
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Story:
     recent: deque[tuple[str, np.ndarray]] = field(default_factory=deque)
     members: list[str] = field(default_factory=list)
     headline_sim: float = -1.0
+    indexed: np.ndarray | None = None
 
     def profile(self, counter: Counter[str]) -> set[str]:
         """The most frequent keys of a lexical counter (bounded so big stories stay fair)."""
@@ -161,7 +163,8 @@ class StoryClusterer:
             if story.last_seen is not None:
                 self._by_activity[story.key] = story.last_seen
             keys.append(story.key)
-            vectors.append(self._centroid(story))
+            story.indexed = self._centroid(story)
+            vectors.append(story.indexed)
         if isinstance(self.index, USearchIndex) and keys:
             self.index.add_many(keys, np.stack(vectors))
         else:
@@ -293,7 +296,12 @@ class StoryClusterer:
         sim = float(np.dot(q, centroid))
         if story.member_count == 1 or sim > story.headline_sim:
             story.headline, story.headline_sim = article.headline, sim
-        self.index.upsert(story.key, centroid)
+        # Re-inserting into the HNSW graph dominates the per-article cost, so the indexed
+        # centroid is refreshed only when it has drifted: candidates come from the index, but
+        # every candidate is then scored exactly against its current centroid.
+        if story.indexed is None or float(np.dot(story.indexed, centroid)) < REINDEX_COSINE:
+            self.index.upsert(story.key, centroid)
+            story.indexed = centroid
 
     def _story_logit(self, a: Story, b: Story) -> float:
         sim = float(np.dot(self._centroid(a), self._centroid(b)))
@@ -342,7 +350,8 @@ class StoryClusterer:
         self._alias[gone.key] = keep.key
         self.index.remove(gone.key)
         self._by_activity.pop(gone.key, None)
-        self.index.upsert(keep.key, self._centroid(keep))
+        keep.indexed = self._centroid(keep)
+        self.index.upsert(keep.key, keep.indexed)
 
     def _evict_idle(self) -> None:
         if self._now is None:
