@@ -135,6 +135,12 @@ class Settings(BaseSettings):
     story_idle_days: float = Field(
         21.0, description="A story with no new article for this long leaves the hot index."
     )
+    cluster_entity_evidence: bool = Field(
+        False,
+        description="Count shared people and organisations (entity ids) as clustering evidence. "
+        "Off by default: on the demo it added nothing in the pipeline and merged two stories in "
+        "the batch command; names, acronyms and numbers are always used.",
+    )
     novelty_threshold: float = Field(
         0.86,
         description="A passage is a development when its best cosine to the story's earlier "

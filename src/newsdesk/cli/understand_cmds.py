@@ -13,7 +13,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from newsdesk.cli._app import app, err_console
 from newsdesk.embed import Embedder, EmbeddingFailed, make_embedder
+from newsdesk.entities import DefaultExtractor
 from newsdesk.stories.cluster import cluster_articles
+from newsdesk.stories.evidence import with_entity_evidence
 from newsdesk.stories.features import DEFAULT_EMBED_CHARS, ArticleInput, parse_time
 from newsdesk.stories.scoring import score_article_pairs
 
@@ -138,6 +140,16 @@ _Key = Annotated[
 ]
 
 
+_Entities = Annotated[
+    bool,
+    typer.Option(
+        "--entities/--no-entities",
+        help="Add people and organisations found in the text as evidence (the pipeline's "
+        "cluster_entity_evidence setting; off by default in both).",
+    ),
+]
+
+
 @app.command("cluster")
 def cluster_cmd(
     path: Annotated[Path, typer.Argument(help="JSONL file, one article per line.")],
@@ -148,6 +160,7 @@ def cluster_cmd(
     embedding_model: _Model = "",
     embedding_dim: _Dim = 0,
     embedding_api_key: _Key = "",
+    entities: _Entities = False,
 ) -> None:
     """Cluster articles into stories online, in file order; prints {"id", "story"} per line.
 
@@ -159,6 +172,8 @@ def cluster_cmd(
         docs = read_cluster_input(path)
     except (OSError, BadInputLine) as exc:
         raise _fail(exc) from exc
+    if entities:
+        docs = with_entity_evidence(docs, DefaultExtractor())
     emb = _embedder(embedder, embedding_url, embedding_model, embedding_dim, embedding_api_key)
     try:
         with _progress(len(docs), "clustering") as advance:
@@ -179,6 +194,7 @@ def similarity_cmd(
     embedding_model: _Model = "",
     embedding_dim: _Dim = 0,
     embedding_api_key: _Key = "",
+    entities: _Entities = False,
 ) -> None:
     """Score article pairs (0..1, higher = more likely the same story); prints {"id", "score"}.
 
@@ -190,6 +206,10 @@ def similarity_cmd(
         pairs = read_pairs_input(path)
     except (OSError, BadInputLine) as exc:
         raise _fail(exc) from exc
+    if entities:
+        extractor = DefaultExtractor()
+        sides = with_entity_evidence([d for _, a, b in pairs for d in (a, b)], extractor)
+        pairs = [(ident, sides[2 * i], sides[2 * i + 1]) for i, (ident, _, _) in enumerate(pairs)]
     emb = _embedder(embedder, embedding_url, embedding_model, embedding_dim, embedding_api_key)
     try:
         with _progress(len(pairs), "scoring") as advance:
