@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHES = ["extraction", "pipeline", "understand", "clustering", "summarization"]
+BENCHES = ["extraction", "pipeline", "understand", "clustering", "summarization", "writing"]
 RESULTS = Path(__file__).parent / "results"
 
 

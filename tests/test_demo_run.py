@@ -3,6 +3,7 @@ detected, syndicated copies linked, bad sources recorded, stories formed against
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,3 +201,31 @@ def test_disputed_claims_of_the_corpus_surface_in_what_is_disputed(
     share = len(surfaced) / len(entries)
     # regression floor at today's measure (28/41); the goal is every entry (issue 4, open)
     assert share >= 0.65, f"{len(surfaced)}/{len(entries)} disputed entries surfaced"
+
+
+def test_rewriting_a_current_story_adds_a_version(demo: tuple[Path, str]) -> None:
+    data, _ = demo
+    store = Store(f"sqlite:///{data / 'newsdesk.db'}")
+    with store.reader() as s:
+        newest = s.scalars(select(Analysis).order_by(Analysis.id.desc())).first()
+        assert newest is not None
+        story_id, persona, version = newest.story_id, newest.persona_id, newest.version
+    result = CliRunner().invoke(
+        app, ["--data-dir", str(data), "write", "--story", str(story_id), "--persona", persona]
+    )
+    assert result.exit_code == 0, result.output
+    with store.reader() as s:
+        versions = s.scalars(
+            select(Analysis.version).where(
+                Analysis.story_id == story_id, Analysis.persona_id == persona
+            )
+        ).all()
+        assert max(versions) == version + 1
+        exported = CliRunner().invoke(
+            app, ["--data-dir", str(data), "analyses", "export", str(newest.id)]
+        )
+    assert exported.exit_code == 0, exported.output
+    payload = json.loads(exported.output)
+    first = payload["sections"][0]["sentences"][0]
+    assert first["citations"] and first["citations"][0]["text"] and first["citations"][0]["url"]
+    store.dispose()

@@ -271,21 +271,23 @@ def new_passage_ids(
 # -- writing, verifying, storing -----------------------------------------------------------
 
 
-def needs_analysis(session: Session, story: Story, persona_id: str) -> Analysis | bool | None:
-    """False when the persona's latest analysis is current; else that analysis (or None)."""
-    latest = session.scalars(
+def latest_analysis(session: Session, story_id: int, persona_id: str) -> Analysis | None:
+    """The persona's newest analysis of the story, if any."""
+    return session.scalars(
         select(Analysis)
-        .where(Analysis.story_id == story.id, Analysis.persona_id == persona_id)
+        .where(Analysis.story_id == story_id, Analysis.persona_id == persona_id)
         .order_by(Analysis.version.desc())
         .limit(1)
     ).first()
-    if (
-        latest is not None
-        and latest.story_last_seen is not None
-        and story.last_seen <= latest.story_last_seen
-    ):
-        return False
-    return latest
+
+
+def is_current(story: Story, analysis: Analysis | None) -> bool:
+    """True when the analysis already covers everything the story has."""
+    return (
+        analysis is not None
+        and analysis.story_last_seen is not None
+        and story.last_seen <= analysis.story_last_seen
+    )
 
 
 def review_reasons(draft_unsupported: int, outlets: int, disputes_found: int) -> list[str]:
@@ -384,10 +386,9 @@ def write_story(
     routing = route_story(profile, personas)
     lead_id = persona_id or routing.lead
     lead = next(p for p in personas if p.id == lead_id)
-    previous = needs_analysis(session, story, lead.id)
-    if previous is False and not force:
+    prev = latest_analysis(session, story.id, lead.id)
+    if is_current(story, prev) and not force:
         return None
-    prev = previous if isinstance(previous, Analysis) else None
     passages = source_passages(articles)
     disputes_found = refresh_claims(session, story.id, articles)
     counts, names = entity_counts(session, [a.id for a in articles])
