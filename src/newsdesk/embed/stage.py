@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from newsdesk.embed import Embedder, bound_text, make_embedder
 from newsdesk.progress import Progress, null_progress
@@ -16,8 +14,6 @@ from newsdesk.store import (
     Article,
     ArticleStage,
     Embedding,
-    Passage,
-    PassageEmbedding,
     Store,
 )
 
@@ -101,39 +97,3 @@ def run_embed_stage(
         done += len(chunk)
         progress.step("embed", len(chunk))
     return done
-
-
-def article_vectors(session: Session, article_ids: Sequence[int]) -> dict[int, np.ndarray]:
-    """Stored vectors of the given articles (those that have one)."""
-    if not article_ids:
-        return {}
-    rows = session.execute(
-        select(Embedding.article_id, Embedding.vector).where(Embedding.article_id.in_(article_ids))
-    )
-    return {art_id: vector_from_bytes(blob) for art_id, blob in rows}
-
-
-def passage_vectors(
-    session: Session, passages: Sequence[Passage], embedder: Embedder
-) -> dict[str, np.ndarray]:
-    """Vectors of the given passages, embedding and storing the ones not seen before."""
-    if not passages:
-        return {}
-    ids = [p.id for p in passages]
-    stored = {
-        pid: vector_from_bytes(blob)
-        for pid, blob in session.execute(
-            select(PassageEmbedding.passage_id, PassageEmbedding.vector).where(
-                PassageEmbedding.passage_id.in_(ids)
-            )
-        )
-    }
-    missing = [p for p in passages if p.id not in stored]
-    if missing:
-        vecs = embedder.embed_passages([p.text for p in missing])
-        for p, vec in zip(missing, vecs, strict=True):
-            stored[p.id] = vec
-            session.add(
-                PassageEmbedding(passage_id=p.id, model=embedder.name, vector=vector_to_bytes(vec))
-            )
-    return stored

@@ -310,13 +310,3 @@ class StoryAssigner:
         if norm > 0:
             row.centroid = vector_to_bytes(vector_sum / norm)
         row.updated_at = utcnow()
-
-
-def story_of_articles(session: Session, article_ids: Sequence[int]) -> dict[int, int]:
-    """The story id of each article that has one."""
-    rows = session.execute(
-        select(StoryArticle.article_id, StoryArticle.story_id).where(
-            StoryArticle.article_id.in_(article_ids)
-        )
-    )
-    return {art_id: story_id for art_id, story_id in rows}

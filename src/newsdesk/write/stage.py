@@ -34,7 +34,6 @@ from newsdesk.store import (
     DevelopmentKind,
     Entity,
     Mention,
-    Passage,
     Store,
     Story,
     StoryArticle,
@@ -189,10 +188,11 @@ def entity_counts(session: Session, article_ids: list[int]) -> tuple[Counter[str
     return counts, names
 
 
-def story_profile(session: Session, story: Story, articles: list[Article]) -> StoryProfile:
+def story_profile(
+    story: Story, articles: list[Article], counts: Counter[str], names: dict[str, str]
+) -> StoryProfile:
     """What routing needs: texts, languages, countries and entities of the story."""
     originals = [a for a in articles if a.duplicate_of_id is None]
-    counts, names = entity_counts(session, [a.id for a in articles])
     countries = {k[-2:] for k in counts if k.startswith("place:") and len(k) == COUNTRY_KEY_LEN}
     return StoryProfile(
         story_id=str(story.id),
@@ -382,7 +382,8 @@ def write_story(
     """Route, brief, write, verify and store one story's analysis (None: already current)."""
     now = now or utcnow()
     articles = story_articles(session, story.id)
-    profile = story_profile(session, story, articles)
+    counts, names = entity_counts(session, [a.id for a in articles])
+    profile = story_profile(story, articles, counts, names)
     routing = route_story(profile, personas)
     lead_id = persona_id or routing.lead
     lead = next(p for p in personas if p.id == lead_id)
@@ -391,7 +392,6 @@ def write_story(
         return None
     passages = source_passages(articles)
     disputes_found = refresh_claims(session, story.id, articles)
-    counts, names = entity_counts(session, [a.id for a in articles])
     watch = find_watch_items(
         [(p.passage_id, p.text, p.lang, p.published) for p in passages], now=None
     )
@@ -474,8 +474,3 @@ def run_write_stage(
                     report.needs_review += 1
         progress.step("write")
     return report
-
-
-def passage_texts(session: Session, ids: list[str]) -> dict[str, Passage]:
-    """Passages by id (for rendering citations)."""
-    return {p.id: p for p in session.scalars(select(Passage).where(Passage.id.in_(ids)))}
