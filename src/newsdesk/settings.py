@@ -162,6 +162,71 @@ class Settings(BaseSettings):
         "built-in ones).",
     )
 
+    # -- writing -------------------------------------------------------------
+    writer: str = Field(
+        "extractive",
+        description="Writer backend: 'extractive' (no model needed) or 'llm' (an "
+        "OpenAI-compatible chat endpoint, below).",
+    )
+    llm_base_url: str = Field(
+        "", description="OpenAI-compatible chat endpoint, e.g. http://127.0.0.1:11434/v1."
+    )
+    llm_model: str = Field("", description="Model of the strong tier (writing).")
+    llm_fast_model: str = Field(
+        "", description="Model of the fast tier (repairs, short tasks); empty: the strong one."
+    )
+    llm_api_key: str = Field("", description="API key for the chat endpoint, if any.")
+    llm_timeout: float = Field(120.0, description="Seconds to wait for one chat completion.")
+
+    # -- desk policy: when a human must approve -------------------------------
+    auto_publish: bool = Field(
+        True,
+        description="Publish analyses that no policy rule holds back; false sends every "
+        "analysis to the desk.",
+    )
+    policy_rules: list[str] = Field(
+        default_factory=lambda: ["unverified", "min_outlets", "disputed", "sensitive_tags"],
+        description="Rules that hold an analysis for a human, checked in order: 'unverified' "
+        "(any unsupported sentence, headline or dek), 'min_outlets' (fewer than "
+        "policy_min_outlets independent outlets), 'disputed' (a denial or contradiction in the "
+        "story), 'sensitive_tags' (a tag in policy_sensitive_tags).",
+    )
+    policy_min_outlets: int = Field(
+        2, description="Independent outlets an analysis needs to auto-publish."
+    )
+    policy_sensitive_tags: list[str] = Field(
+        default_factory=list,
+        description="Tags (e.g. 'topic:nuclear', 'place:KP') that always need an editor.",
+    )
+
+    # -- site and desk ---------------------------------------------------------
+    site_title: str = Field("Newsdesk", description="Name of the public site.")
+    site_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public base URL of the site (used in sitemap.xml, feeds and links).",
+    )
+    web_host: str = Field("127.0.0.1", description="Address `newsdesk serve` binds to.")
+    web_port: int = Field(8000, description="Port `newsdesk serve` listens on.")
+    secret_key: str = Field(
+        "",
+        description="Signs session cookies and CSRF tokens. Required outside dev mode; in dev "
+        "mode an empty key is replaced by one kept in data_dir.",
+    )
+    dev_mode: bool = Field(
+        False,
+        description="Development mode: allows a generated secret key and cookies without the "
+        "Secure flag over plain HTTP (the demo sets it).",
+    )
+    session_max_age: int = Field(
+        8 * 3600, description="Seconds a desk sign-in lasts without activity."
+    )
+    login_max_attempts: int = Field(
+        5, description="Failed sign-ins per account or address before it is locked out."
+    )
+    login_window_seconds: int = Field(
+        900, description="Window over which failed sign-ins are counted, seconds."
+    )
+
     sources: list[SourceConfig] = Field(
         default_factory=list,
         description="Sources declared in the config ([[sources]] tables); added to the registry "

@@ -1,0 +1,90 @@
+"""The FastAPI application: public site, desk and API routers over one store."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsdesk.settings import Settings
+from newsdesk.store import Store, open_store
+from newsdesk.web import api, desk, public
+from newsdesk.web.security import SecurityHeadersMiddleware
+from newsdesk.web.templating import templates
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+
+
+class InsecureSecretKey(RuntimeError):
+    """No secret key is configured and the app is not in dev mode."""
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """The configured key; in dev mode a generated one kept in data_dir (refused otherwise)."""
+    if settings.secret_key:
+        if len(settings.secret_key) < 16:
+            raise InsecureSecretKey("secret_key must be at least 16 characters")
+        return settings.secret_key
+    if not settings.dev_mode:
+        raise InsecureSecretKey(
+            "set secret_key (or NEWSDESK_SECRET_KEY) before serving the desk outside dev mode"
+        )
+    path = settings.data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Build the app over a store (opened and migrated from the settings when not given)."""
+    app = FastAPI(
+        title=f"{settings.site_title} API",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.store = store or open_store(settings)
+    app.state.secret_key = resolve_secret_key(settings)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(desk.router)
+    app.include_router(public.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "internal error"}, status_code=500)
+        return HTMLResponse(
+            templates.get_template("error.html").render(
+                request=request, status=500, detail="Something went wrong on our side."
+            ),
+            status_code=500,
+        )
+
+    return app
