@@ -8,9 +8,11 @@ from newsdesk.cli import (  # noqa: F401  (importing registers the commands)
     extract_cmd,
     personas_cmds,
     pipeline_cmds,
+    serve_cmd,
     sources_cmds,
     stories_cmds,
     understand_cmds,
+    users_cmds,
     write_cmds,
 )
 from newsdesk.cli._app import app

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from newsdesk.claims import ClaimSource, disputes, extract_claims, link_claims
 from newsdesk.embed.stage import vector_from_bytes
+from newsdesk.llm.base import LLMBadResponse, LLMUnavailable
 from newsdesk.personas import Persona, load_personas, route_story
 from newsdesk.personas.routing import Routing, StoryProfile
 from newsdesk.progress import Progress, null_progress
@@ -42,6 +43,7 @@ from newsdesk.store import (
 from newsdesk.verify import verify_draft
 from newsdesk.watch import find_watch_items
 from newsdesk.write.extractive import ExtractiveWriter
+from newsdesk.write.factory import writer_from_settings
 from newsdesk.write.model import (
     DisputeBrief,
     Draft,
@@ -415,7 +417,13 @@ def write_story(
         perspective_persona_id=perspective.id if perspective else None,
         perspective_lens=perspective.lens if perspective else None,
     )
-    draft = writer.write(brief)
+    try:
+        draft = writer.write(brief)
+    except (LLMUnavailable, LLMBadResponse) as exc:
+        # a model that is down or answers nonsense must not stop the newsroom: the extractive
+        # writer needs no model, and its draft is verified the same way
+        log.warning("story %s: %s; writing it extractively instead", story.id, exc)
+        draft = ExtractiveWriter().write(brief)
     # SourcePassages (not bare texts) let verification check each attribution's outlet too
     texts: dict[str, SourcePassage | str] = {
         p.passage_id: p for p in passages + brief.context_passages
@@ -447,7 +455,7 @@ def run_write_stage(
     progress: Progress = null_progress,
 ) -> WriteReport:
     """Write or update the analysis of every story covered by at least `min_outlets` outlets."""
-    writer = writer or ExtractiveWriter()
+    writer = writer or writer_from_settings(settings)
     personas = load_personas(settings.personas_file)
     report = WriteReport()
     with store.reader() as s:
