@@ -7,7 +7,15 @@ import json
 import sys
 from pathlib import Path
 
-BENCHES = ["extraction", "pipeline", "understand", "clustering", "summarization", "writing"]
+BENCHES = [
+    "extraction",
+    "pipeline",
+    "understand",
+    "clustering",
+    "summarization",
+    "writing",
+    "web",
+]
 RESULTS = Path(__file__).parent / "results"
 
 

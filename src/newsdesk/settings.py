@@ -223,6 +223,11 @@ class Settings(BaseSettings):
     login_max_attempts: int = Field(
         5, description="Failed sign-ins per account or address before it is locked out."
     )
+    page_cache_seconds: float = Field(
+        0.0,
+        description="Seconds a public page is served from memory to readers without a session "
+        "(0 turns the cache off); any desk or API action clears it.",
+    )
     login_window_seconds: int = Field(
         900, description="Window over which failed sign-ins are counted, seconds."
     )

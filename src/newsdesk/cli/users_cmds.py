@@ -1,3 +1,175 @@
-"""`newsdesk users add|list|set-role` (being built)."""
+"""`newsdesk users add|list|set-role|disable|enable`: desk accounts."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from newsdesk.accounts import (
+    InvalidUsername,
+    UnknownRole,
+    UserExists,
+    UserNotFound,
+    WeakPassword,
+    create_user,
+    list_users,
+    set_disabled,
+    set_role,
+)
+from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.store import Role, User
+
+users_app = typer.Typer(
+    help="Manage desk accounts (contributors edit, editors publish, admins manage).",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+
+EXIT_CONFLICT = 1  # the store refuses the request (unknown user, name taken)
+EXIT_USAGE = 2  # the input is wrong (bad username, weak password, unknown role)
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print a red error on stderr and return the Exit to raise."""
+    err_console.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def open_session(ctx: typer.Context) -> Iterator[Session]:
+    """A committing session on the configured store; account errors become exit codes."""
+    try:
+        store = state(ctx).store()
+    except SQLAlchemyError as exc:
+        raise fail(f"cannot open the store: {exc}", EXIT_CONFLICT) from exc
+    try:
+        with store.session() as session:
+            yield session
+    except (InvalidUsername, WeakPassword, UnknownRole) as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+    except (UserExists, UserNotFound) as exc:
+        raise fail(str(exc), EXIT_CONFLICT) from exc
+    except SQLAlchemyError as exc:
+        raise fail(f"database error: {exc}", EXIT_CONFLICT) from exc
+    finally:
+        store.dispose()
+
+
+def describe_user(user: User) -> str:
+    """One line naming an account: username, display name and role."""
+    name = f" ({user.display_name})" if user.display_name else ""
+    return f"{user.username}{name}, {user.role}"
+
+
+def read_password(from_stdin: bool) -> str:
+    """The new password: the first line of standard input, or typed twice at a hidden prompt."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise fail("no terminal to prompt for a password: pipe it with --password-stdin", 2)
+    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@users_app.command("add")
+def add_cmd(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Sign-in name: 2-64 of a-z 0-9 _ . -")],
+    role: Annotated[
+        str, typer.Option("--role", "-r", help="contributor, editor or admin.")
+    ] = Role.CONTRIBUTOR,
+    name: Annotated[str, typer.Option("--name", "-n", help="Display name shown in the desk.")] = "",
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read the password from the first line of standard input (for scripts).",
+        ),
+    ] = False,
+) -> None:
+    """Create a desk account; the password is asked for at a hidden prompt (or read from stdin).
+
+    The password is never taken as a command-line value (it would land in shell history and
+    the process list). Passwords need at least 10 characters.
+
+    Example: newsdesk users add alice --role editor --name "Alice Example"
+
+    Example: printf '%s\\n' "$PASSWORD" | newsdesk users add ci-bot --role contributor --password-stdin
+    """
+    password = read_password(password_stdin)
+    with open_session(ctx) as s:
+        line = describe_user(create_user(s, username, password, role, display_name=name))
+    console.print(f"added {escape(line)}")
+
+
+@users_app.command("list")
+def list_cmd(ctx: typer.Context) -> None:
+    """Show every desk account with its role and last sign-in.
+
+    Example: newsdesk users list
+    """
+    with open_session(ctx) as s:
+        users = list_users(s)
+        table = Table(title=f"{len(users)} users")
+        for column in ("username", "name", "role", "state", "created", "last sign-in"):
+            table.add_column(column, overflow="fold")
+        for user in users:
+            table.add_row(
+                escape(user.username),
+                escape(user.display_name),
+                user.role,
+                "[yellow]disabled[/]" if user.disabled else "active",
+                user.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never",
+            )
+    console.print(table)
+
+
+@users_app.command("set-role")
+def set_role_cmd(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account to change.")],
+    role: Annotated[str, typer.Argument(help="contributor, editor or admin.")],
+) -> None:
+    """Give an account another role (takes effect on its next desk request).
+
+    Example: newsdesk users set-role alice admin
+    """
+    with open_session(ctx) as s:
+        line = describe_user(set_role(s, username, role))
+    console.print(f"updated {escape(line)}")
+
+
+@users_app.command("disable")
+def disable_cmd(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="The account to disable.")]
+) -> None:
+    """Stop an account from signing in (its open sessions end on their next request).
+
+    Example: newsdesk users disable alice
+    """
+    with open_session(ctx) as s:
+        line = describe_user(set_disabled(s, username, True))
+    console.print(f"disabled {escape(line)}")
+
+
+@users_app.command("enable")
+def enable_cmd(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="The account to enable.")]
+) -> None:
+    """Let a disabled account sign in again.
+
+    Example: newsdesk users enable alice
+    """
+    with open_session(ctx) as s:
+        line = describe_user(set_disabled(s, username, False))
+    console.print(f"enabled {escape(line)}")

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsdesk.settings import Settings
 from newsdesk.store import Store, open_store
 from newsdesk.web import api, desk, public
+from newsdesk.web.cache import PageCache, PageCacheMiddleware
 from newsdesk.web.security import SecurityHeadersMiddleware
 from newsdesk.web.templating import templates
 
@@ -57,6 +58,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store or open_store(settings)
     app.state.secret_key = resolve_secret_key(settings)
+    app.state.page_cache = PageCache(settings.page_cache_seconds)
+    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
