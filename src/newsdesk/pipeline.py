@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from newsdesk.desk import publish_due
 from newsdesk.embed import Embedder
 from newsdesk.embed.stage import embedder_from_settings, run_embed_stage
 from newsdesk.entities import DefaultExtractor
@@ -108,6 +109,8 @@ class Pipeline:
             self.understand(report, progress)
         if understand and write:
             self.write(report, progress)
+        with self.store.session() as s:
+            publish_due(s, now=now)  # approved analyses whose scheduled time has come
         return report
 
 

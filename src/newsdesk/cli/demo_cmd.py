@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from rich.table import Table
 from newsdesk.cli._app import app, console, state
 from newsdesk.cli._progress import RichProgress
 from newsdesk.demo.runner import DemoReport, run_demo
+from newsdesk.settings import Settings
 
 
 def print_stories(report: DemoReport, developments_per_story: int = 4) -> None:
@@ -106,33 +106,46 @@ def print_demo_report(report: DemoReport) -> None:
 def demo(
     ctx: typer.Context,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Run to completion and exit (no server left up).")
+        bool,
+        typer.Option("--no-serve", help="Run to completion and exit (do not serve the site)."),
     ] = False,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Start from an empty SQLite database.")
     ] = False,
 ) -> None:
     """Run the offline demo: a local feed server with an invented multilingual corpus on
-    127.0.0.1, polled and read by the real pipeline over simulated days.
+    127.0.0.1, polled, read, clustered and written up by the real pipeline over simulated
+    days; then serve the newsroom (site, desk, API) on http://127.0.0.1:8000 and print a demo
+    editor's sign-in. --no-serve stops after the report.
 
-    Example: newsdesk --data-dir /tmp/nd demo --no-serve --fresh
+    Example: newsdesk --data-dir /tmp/nd demo --fresh
     """
     st = state(ctx)
     with RichProgress() as progress:
         report = run_demo(st.settings, fresh=fresh, progress=progress)
     print_demo_report(report)
     if not no_serve:
-        from newsdesk.demo.corpus import load_corpus
-        from newsdesk.demo.server import DemoFeedServer
+        serve_demo_site(st.settings)
 
-        server = DemoFeedServer(load_corpus(), host=st.settings.demo_host, port=8765)
-        server.start()
-        console.print(
-            f"demo feeds stay up at {server.base_url} (Ctrl-C to stop); "
-            "the stored articles are in " + st.settings.resolved_database_url
-        )
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            server.stop()
+
+def serve_demo_site(settings: Settings) -> None:
+    """Serve the site, the desk and the API over the demo's store until Ctrl-C."""
+    import uvicorn
+
+    from newsdesk.demo.accounts import ensure_demo_editor
+    from newsdesk.store import open_store
+    from newsdesk.web import create_app
+
+    site_settings = settings.model_copy(
+        update={"dev_mode": True, "page_cache_seconds": settings.page_cache_seconds or 5.0}
+    )
+    store = open_store(site_settings)
+    username, password = ensure_demo_editor(store)
+    app = create_app(site_settings, store)
+    base = f"http://{site_settings.web_host}:{site_settings.web_port}"
+    console.print(
+        f"\n[bold]The newsroom is at {base}/[/] — analyses, stories, personas, search.\n"
+        f"Editor desk: {base}/desk  sign in as [bold]{username}[/] with password "
+        f"[bold]{password}[/] (new each run)\nAPI: {base}/api/docs   Ctrl-C stops the server."
+    )
+    uvicorn.run(app, host=site_settings.web_host, port=site_settings.web_port, log_level="warning")

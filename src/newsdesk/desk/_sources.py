@@ -111,8 +111,8 @@ def story_entity_keys(session: Session, story_id: int) -> list[str]:
     if not ids:
         return []
     rows = session.scalars(
-        select(Entity.key).join(Mention, Mention.entity_id == Entity.id).where(
-            Mention.article_id.in_(ids)
-        )
+        select(Entity.key)
+        .join(Mention, Mention.entity_id == Entity.id)
+        .where(Mention.article_id.in_(ids))
     )
     return sorted(set(rows))

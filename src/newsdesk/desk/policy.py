@@ -112,7 +112,9 @@ def evaluate_policy(
     for rule in rules:
         found: list[str] = []
         if rule == "unverified":
-            found = _unverified_reasons(unsupported, headline_ok, dek_ok, headline_reason, dek_reason)
+            found = _unverified_reasons(
+                unsupported, headline_ok, dek_ok, headline_reason, dek_reason
+            )
         elif rule == "min_outlets" and outlets < settings.policy_min_outlets:
             found = [f"fewer than {settings.policy_min_outlets} independent outlets"]
         elif rule == "disputed" and disputes:

@@ -3,7 +3,8 @@
 A story gets an analysis once two or more outlets cover it; it gets a new version when it has
 developed since the persona's last analysis. Each analysis is verified sentence by sentence
 against its cited passages before it is stored; what decides auto-publishing versus the desk
-is recorded on the analysis as review reasons.
+is the desk's policy (newsdesk.desk.policy): its rule and reasons are recorded on the analysis,
+and the decision goes into the audit log.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from newsdesk.claims import ClaimSource, disputes, extract_claims, link_claims
+from newsdesk.desk.audit import record_event
+from newsdesk.desk.policy import evaluate_policy, policy_tags
 from newsdesk.embed.stage import vector_from_bytes
 from newsdesk.llm.base import LLMBadResponse, LLMUnavailable
 from newsdesk.personas import Persona, load_personas, route_story
@@ -292,18 +295,6 @@ def is_current(story: Story, analysis: Analysis | None) -> bool:
     )
 
 
-def review_reasons(draft_unsupported: int, outlets: int, disputes_found: int) -> list[str]:
-    """Why a human must approve before publishing (empty: it may auto-publish)."""
-    reasons = []
-    if draft_unsupported:
-        reasons.append(f"{draft_unsupported} sentence(s) not supported by their citations")
-    if outlets < 2:
-        reasons.append("fewer than 2 independent outlets")
-    if disputes_found:
-        reasons.append(f"the story has {disputes_found} denial(s) or contradiction(s)")
-    return reasons
-
-
 def store_analysis(
     session: Session,
     draft: Draft,
@@ -315,20 +306,34 @@ def store_analysis(
     outlets: int,
     disputes_found: int,
     now: dt.datetime,
+    settings: Settings | None = None,
+    tags: list[str] | None = None,
 ) -> Analysis:
-    """Verify a draft and store it with its sentences, verdicts and review reasons."""
+    """Verify a draft, apply the desk policy, store it with its sentences and verdicts.
+
+    `tags` are what the policy's sensitive_tags rule matches (default: the draft's tags);
+    `settings` defaults to the built-in policy.
+    """
+    settings = settings if settings is not None else Settings.model_construct()
     check = verify_draft(draft, passages)
-    reasons = review_reasons(check.unsupported_count, outlets, disputes_found)
-    if not check.headline.verified:
-        reasons.append(f"headline not supported by the sources: {check.headline.reason}")
-    if not check.dek.verified:
-        reasons.append(f"dek not supported by the sources: {check.dek.reason}")
+    decision = evaluate_policy(
+        settings,
+        unsupported=check.unsupported_count,
+        headline_ok=check.headline.verified,
+        dek_ok=check.dek.verified,
+        outlets=outlets,
+        disputes=disputes_found,
+        tags=tags if tags is not None else policy_tags(draft.tags),
+        headline_reason=check.headline.reason,
+        dek_reason=check.dek.reason,
+    )
+    held = decision.hold
     analysis = Analysis(
         story_id=story.id,
         persona_id=draft.persona_id,
         perspective_persona_id=routing.perspective,
         version=version,
-        status=AnalysisStatus.NEEDS_REVIEW if reasons else AnalysisStatus.PUBLISHED,
+        status=AnalysisStatus.NEEDS_REVIEW if held else AnalysisStatus.PUBLISHED,
         headline=draft.headline,
         dek=draft.dek,
         byline=draft.byline,
@@ -336,16 +341,32 @@ def store_analysis(
         writer=draft.writer,
         model=draft.model,
         routing={"explanation": routing.explain(), "lead": routing.lead},
-        review_reasons=reasons,
+        review_reasons=list(decision.reasons),
+        policy_rule=decision.rule,
         verified=check.all_verified,
         unsupported_count=check.unsupported_count,
         story_last_seen=story.last_seen,
         created_at=now,
         updated_at=now,
-        published_at=None if reasons else now,
+        published_at=None if held else now,
     )
     session.add(analysis)
     session.flush()
+    record_event(
+        session,
+        None,
+        "hold" if held else "auto_publish",
+        "analysis",
+        analysis.id,
+        {
+            "story_id": story.id,
+            "persona_id": draft.persona_id,
+            "version": version,
+            "rule": decision.rule,
+            "reasons": list(decision.reasons),
+            "unsupported": check.unsupported_count,
+        },
+    )
     verdicts = {(v.section, v.position): v.verdict for v in check.sentences}
     for order, section in enumerate(draft.sections):
         for pos, sent in enumerate(section.sentences):
@@ -380,8 +401,12 @@ def write_story(
     persona_id: str | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> Analysis | None:
-    """Route, brief, write, verify and store one story's analysis (None: already current)."""
+    """Route, brief, write, verify and store one story's analysis (None: already current).
+
+    `settings` supplies the desk policy (default: the built-in policy).
+    """
     now = now or utcnow()
     articles = story_articles(session, story.id)
     counts, names = entity_counts(session, [a.id for a in articles])
@@ -441,6 +466,8 @@ def write_story(
         outlets=outlets,
         disputes_found=len(disputes_found),
         now=now,
+        settings=settings,
+        tags=policy_tags(draft.tags, counts),
     )
 
 
@@ -470,7 +497,13 @@ def run_write_stage(
             if story is None:
                 continue
             analysis = write_story(
-                s, story, personas, writer, persona_id=persona_id, force=bool(story_ids)
+                s,
+                story,
+                personas,
+                writer,
+                persona_id=persona_id,
+                force=bool(story_ids),
+                settings=settings,
             )
             if analysis is not None:
                 report.written.append(analysis.id)
