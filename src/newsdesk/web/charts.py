@@ -35,7 +35,7 @@ TYPE_PLURALS = {
     "person": "people",
     "org": "organisations",
     "place": "places",
-    "platform": "weapons and platforms",
+    "platform": "platforms",
     "programme": "programmes",
     "agreement": "agreements",
 }
@@ -136,10 +136,7 @@ def count_coverage(session: Session, story_id: int) -> Coverage:
         return day if bucket_days == 1 else day - dt.timedelta(days=day.weekday())
 
     start, end = bucket_of(first), bucket_of(last)
-    buckets = [
-        start + dt.timedelta(days=i)
-        for i in range(0, (end - start).days + 1, bucket_days)
-    ]
+    buckets = [start + dt.timedelta(days=i) for i in range(0, (end - start).days + 1, bucket_days)]
     by_lang = Counter(lang for _, lang in dated)
     ranked = sorted(by_lang, key=lambda lang: (-by_lang[lang], lang))
     # more languages than colours: the smallest ones share one grey "other" band
@@ -178,7 +175,18 @@ def coverage_timeline_svg(session: Session, story_id: int) -> str:
         for i, lang in enumerate(cov.languages)
     }
     width, height = 640, 260
-    left, right, top, bottom = 40, 12, 44, 40
+    left, right, bottom = 40, 12, 40
+    # legend across the top, wrapped into rows: colour, language code and its total
+    legend: list[tuple[float, float, str]] = []
+    x, y_legend = float(left), 10.0
+    for lang in cov.languages:
+        w = 16 + 7.5 * (len(_short(lang, 12)) + len(str(cov.totals[lang])) + 1) + 14
+        if x + w > width - right and x > left:
+            x, y_legend = float(left), y_legend + 18
+        legend.append((x, y_legend, lang))
+        x += w
+    top = int(y_legend) + 34
+    height += top - 44
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(cov.buckets)
     peak = max(cov.day_total(b) for b in cov.buckets)
@@ -199,15 +207,13 @@ def coverage_timeline_svg(session: Session, story_id: int) -> str:
     desc = f"{label}. By language: {by_lang}."
     parts = [_open_svg(width, height, label, f"Coverage per {unit}", desc, "chart chart-timeline")]
 
-    # legend across the top: colour, language code and its total
-    x = float(left)
-    for lang in cov.languages:
+    for x, y, lang in legend:
         parts.append(
-            f'<rect x="{_num(x)}" y="10" width="12" height="12" rx="2" fill="{colours[lang]}"/>'
-            f'<text x="{_num(x + 16)}" y="20" font-size="12" fill="#333333">'
+            f'<rect x="{_num(x)}" y="{_num(y)}" width="12" height="12" rx="2" '
+            f'fill="{colours[lang]}"/>'
+            f'<text x="{_num(x + 16)}" y="{_num(y + 10)}" font-size="12" fill="#333333">'
             f"{_text(_short(lang, 12))} {cov.totals[lang]}</text>"
         )
-        x += 16 + 7.5 * (len(_short(lang, 12)) + len(str(cov.totals[lang])) + 1) + 14
 
     # y axis with round ticks and light grid lines
     for tick in range(0, y_max + 1, step):
@@ -290,24 +296,27 @@ class EntityNetwork:
 def _canonical_entities(session: Session, ids: set[int]) -> dict[int, Entity]:
     """Map each entity id to the entity it was merged into (chains followed, cycles cut)."""
     loaded: dict[int, Entity] = {}
+    asked: set[int] = set()
     wanted = set(ids)
     while wanted:
-        for ent in session.scalars(select(Entity).where(Entity.id.in_(sorted(wanted)))):
-            loaded[ent.id] = ent
+        asked |= wanted
+        for row in session.scalars(select(Entity).where(Entity.id.in_(sorted(wanted)))):
+            loaded[row.id] = row
         wanted = {
             e.merged_into_id
             for e in loaded.values()
-            if e.merged_into_id is not None and e.merged_into_id not in loaded
+            if e.merged_into_id is not None and e.merged_into_id not in asked
         }
     out: dict[int, Entity] = {}
     for eid in ids:
         ent = loaded.get(eid)
+        if ent is None:
+            continue
         seen: set[int] = set()
-        while ent is not None and ent.merged_into_id in loaded and ent.id not in seen:
+        while ent.merged_into_id in loaded and ent.id not in seen:
             seen.add(ent.id)
             ent = loaded[ent.merged_into_id]
-        if ent is not None:
-            out[eid] = ent
+        out[eid] = ent
     return out
 
 
@@ -375,7 +384,8 @@ def entity_network_svg(session: Session, story_id: int, max_nodes: int = 14) -> 
     radius = 150.0 if len(net.nodes) > 2 else 90.0
     # grouping by type keeps people, organisations and places together around the circle
     ordered = sorted(
-        net.nodes, key=lambda n: (_type_order(n.entity.type), -n.mentions, n.entity.name, n.entity.id)
+        net.nodes,
+        key=lambda n: (_type_order(n.entity.type), -n.mentions, n.entity.name, n.entity.id),
     )
     top = max(n.mentions for n in net.nodes)
     pos: dict[int, tuple[float, float, float]] = {}
@@ -396,7 +406,9 @@ def entity_network_svg(session: Session, story_id: int, max_nodes: int = 14) -> 
         f"{names[a]} and {names[b]}: {_plural(w, net.unit, net.unit + 's')}"
         for (a, b), w in strongest[:10]
     )
-    desc = f"Entities: {desc_nodes}." + (f" Named together most often: {desc_edges}." if desc_edges else "")
+    desc = f"Entities: {desc_nodes}." + (
+        f" Named together most often: {desc_edges}." if desc_edges else ""
+    )
     parts = [_open_svg(width, height, label, "Who appears with whom", desc, "chart chart-network")]
 
     parts.append('<g class="edges" stroke="#777777" stroke-linecap="round">')
@@ -411,7 +423,7 @@ def entity_network_svg(session: Session, story_id: int, max_nodes: int = 14) -> 
             f"<title>{_text(names[a])} and {_text(names[b])}: named together in "
             f"{_plural(weight, net.unit, net.unit + 's')}</title></line>"
         )
-    parts.append("</g><g class=\"nodes\">")
+    parts.append('</g><g class="nodes">')
     for node in ordered:
         x, y, r = pos[node.entity.id]
         colour = TYPE_COLOURS.get(node.entity.type, OTHER_COLOUR)
@@ -458,11 +470,12 @@ def _join_words(words: list[str]) -> str:
 def entity_network_caption_for(net: EntityNetwork) -> str:
     """The plain-text caption of an already built network (true numbers only)."""
     n = len(net.nodes)
-    articles = (
-        "the one article of this story"
-        if net.article_count == 1
-        else f"the {net.article_count} articles of this story"
-    )
+    if net.article_count == 0:
+        articles = "this story"
+    elif net.article_count == 1:
+        articles = "the one article of this story"
+    else:
+        articles = f"the {net.article_count} articles of this story"
     if n == 0:
         return f"No people, organisations or places have been recognised yet in {articles}."
     kinds = sorted({node.entity.type for node in net.nodes}, key=_type_order)
@@ -479,9 +492,7 @@ def entity_network_caption_for(net: EntityNetwork) -> str:
         else f"all {n} {plural} recognised"
     )
     if net.edges:
-        how = (
-            f"a line joins two that are named in the same {net.unit}, thicker when more often."
-        )
+        how = f"a line joins two that are named in the same {net.unit}, thicker when more often."
     else:
         how = f"no two of them are named in the same {net.unit}."
     return f"Who appears with whom in {articles}: {who}; {how}"
