@@ -49,7 +49,9 @@ def _login(
     """Run authenticate in its own transaction, committing the attempt rows either way."""
     with store.session() as s:
         try:
-            return authenticate(s, username, password, client=client, settings=settings, now=now).username
+            return authenticate(
+                s, username, password, client=client, settings=settings, now=now
+            ).username
         except InvalidCredentials as exc:
             return f"invalid: {exc}"
         except LoginRateLimited as exc:
@@ -58,7 +60,9 @@ def _login(
 
 def test_create_hashes_and_validates(store: Store) -> None:
     with store.session() as s:
-        user = create_user(s, "Alice.Desk", PASSWORD, Role.EDITOR, display_name=" Alice (invented) ")
+        user = create_user(
+            s, "Alice.Desk", PASSWORD, Role.EDITOR, display_name=" Alice (invented) "
+        )
         assert user.username == "alice.desk" and user.display_name == "Alice (invented)"
         assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
         assert verify_password(user.password_hash, PASSWORD)
@@ -146,10 +150,16 @@ def test_success_resets_the_account_count(store: Store, limits: Settings) -> Non
     with store.session() as s:
         create_user(s, "heidi", PASSWORD, Role.EDITOR)
     at = [T0 + dt.timedelta(seconds=i) for i in range(6)]
-    assert _login(store, limits, "heidi", "typo-typo-1", client="a", now=at[0]).startswith("invalid")
-    assert _login(store, limits, "heidi", "typo-typo-2", client="b", now=at[1]).startswith("invalid")
+    assert _login(store, limits, "heidi", "typo-typo-1", client="a", now=at[0]).startswith(
+        "invalid"
+    )
+    assert _login(store, limits, "heidi", "typo-typo-2", client="b", now=at[1]).startswith(
+        "invalid"
+    )
     assert _login(store, limits, "heidi", PASSWORD, client="c", now=at[2]) == "heidi"
-    assert _login(store, limits, "heidi", "typo-typo-3", client="d", now=at[3]).startswith("invalid")
+    assert _login(store, limits, "heidi", "typo-typo-3", client="d", now=at[3]).startswith(
+        "invalid"
+    )
     assert _login(store, limits, "heidi", PASSWORD, client="e", now=at[4]) == "heidi"
 
 

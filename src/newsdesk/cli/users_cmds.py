@@ -74,8 +74,6 @@ def read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
-    if not sys.stdin.isatty():
-        raise fail("no terminal to prompt for a password: pipe it with --password-stdin", 2)
     value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     return value
 
@@ -96,14 +94,15 @@ def add_cmd(
         ),
     ] = False,
 ) -> None:
-    """Create a desk account; the password is asked for at a hidden prompt (or read from stdin).
+    """Create a desk account; the password is typed twice at a hidden prompt.
 
-    The password is never taken as a command-line value (it would land in shell history and
-    the process list). Passwords need at least 10 characters.
+    Scripts pipe it in with --password-stdin. Passwords need at least 10 characters.
+
+    There is no --password flag: shell history and the process list would keep the value.
 
     Example: newsdesk users add alice --role editor --name "Alice Example"
 
-    Example: printf '%s\\n' "$PASSWORD" | newsdesk users add ci-bot --role contributor --password-stdin
+    Example: echo "$PASSWORD" | newsdesk users add ci-bot -r contributor --password-stdin
     """
     password = read_password(password_stdin)
     with open_session(ctx) as s:
@@ -129,7 +128,9 @@ def list_cmd(ctx: typer.Context) -> None:
                 user.role,
                 "[yellow]disabled[/]" if user.disabled else "active",
                 user.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-                user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never",
+                user.last_login_at.strftime("%Y-%m-%d %H:%M UTC")
+                if user.last_login_at
+                else "never",
             )
     console.print(table)
 
