@@ -91,3 +91,27 @@ def test_no_plain_password_flag_and_help_has_examples(run: Run) -> None:
     assert run("users", "add", "dave", "--password", PASSWORD).exit_code == 2
     help_text = run("users", "add", "--help").output
     assert "Example:" in help_text and "--password-stdin" in help_text
+
+
+def test_token_is_printed_once_works_on_the_api_and_can_be_revoked(
+    run: Run, tmp_path: Path
+) -> None:
+    from newsdesk.web.tokens import user_for_token
+
+    assert run("users", "add", "bea", "--role", "editor", "--password-stdin",
+               input=PASSWORD + "\n").exit_code == 0  # fmt: skip
+    too_high = run("users", "token", "bea", "--role", "admin")
+    assert too_high.exit_code != 0
+    made = run("users", "token", "bea", "--name", "wire script")
+    assert made.exit_code == 0, made.output
+    plaintext = made.output.strip().splitlines()[-1]
+    token_id = int(made.output.split()[1])
+    store = _store(tmp_path)
+    with store.session() as s:
+        found = user_for_token(s, plaintext)
+        assert found is not None and found[0].username == "bea" and found[1] == "editor"
+    assert run("users", "revoke-token", str(token_id)).exit_code == 0
+    with store.session() as s:
+        assert user_for_token(s, plaintext) is None
+    assert run("users", "revoke-token", "9999").exit_code != 0
+    store.dispose()

@@ -20,6 +20,7 @@ from newsdesk.accounts import (
     UserNotFound,
     WeakPassword,
     create_user,
+    get_user,
     list_users,
     set_disabled,
     set_role,
@@ -174,3 +175,48 @@ def enable_cmd(
     with open_session(ctx) as s:
         line = describe_user(set_disabled(s, username, False))
     console.print(f"enabled {escape(line)}")
+
+
+@users_app.command("token")
+def token_cmd(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account the token acts for.")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "",
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="contributor, editor or admin; at most the account's role."),
+    ] = None,
+) -> None:
+    """Create an API token for the editor API; it is printed once and only its hash is kept.
+
+    Example: newsdesk users token alice --name "wire desk script" --role editor
+    """
+    from newsdesk.web.tokens import DisabledAccount, TokenRoleTooHigh, create_api_token
+    from newsdesk.web.tokens import UnknownRole as UnknownTokenRole
+
+    with open_session(ctx) as s:
+        user = get_user(s, username)
+        try:
+            token, plaintext = create_api_token(s, user, name, role or user.role)
+        except (TokenRoleTooHigh, UnknownTokenRole, DisabledAccount) as exc:
+            raise fail(str(exc), EXIT_USAGE) from exc
+        token_id, token_role = token.id, token.role
+    console.print(f"token {token_id} ({token_role}) for {escape(username)}; keep it now:")
+    print(plaintext)
+
+
+@users_app.command("revoke-token")
+def revoke_token_cmd(
+    ctx: typer.Context,
+    token_id: Annotated[int, typer.Argument(help="The token's number (from `users token`).")],
+) -> None:
+    """Revoke an API token: requests with it are refused from now on.
+
+    Example: newsdesk users revoke-token 3
+    """
+    from newsdesk.web.tokens import revoke_api_token
+
+    with open_session(ctx) as s:
+        if revoke_api_token(s, token_id) is None:
+            raise fail(f"no API token {token_id}", EXIT_CONFLICT)
+    console.print(f"token {token_id} revoked")
