@@ -359,3 +359,53 @@ def test_thousands_separators_read_per_language(n: int) -> None:
     assert parse_number(en, "en") == n
     assert parse_number(en.replace(",", "."), "de") == n
     assert parse_number(en.replace(",", "\u202f"), "fr") == n
+
+
+def test_other_outlets_restating_a_side_join_the_dispute() -> None:
+    """A figure dispute in one report gathers the outlets that repeat one side's figure."""
+    src = [
+        ClaimSource(
+            "e-a1:0",
+            "The dockers' union said some 30,000 people had marched.",
+            "en",
+            "e-a1",
+            "wire",
+        ),
+        ClaimSource(
+            "e-a1:1", "Police put the number at around 4,000 people.", "en", "e-a1", "wire"
+        ),
+        ClaimSource(
+            "e-a2:0",
+            "По данным профсоюза докеров, на марш вышли около 30 тысяч человек.",
+            "ru",
+            "e-a2",
+            "vestnik",
+        ),
+        ClaimSource(
+            "e-a3:0",
+            "Selon la préfecture, 4 000 personnes ont défilé.",
+            "fr",
+            "e-a3",
+            "courrier",
+        ),
+        ClaimSource(  # another figure in the same unit restates neither side
+            "e-a4:0", "Organisers said 120 people were hurt.", "en", "e-a4", "times"
+        ),
+    ]
+    claims = extract_claims(src)
+    found = disputes(claims, link_claims(claims))
+    march = next(d for d in found if "30,000" in d.claim.content)
+    assert march.article_ids[0] == "e-a1"
+    assert "e-a2" in {c.article_id for c in march.supporting}
+    assert "e-a3" in {c.article_id for c in march.contesting}
+    assert "e-a4" not in march.article_ids
+    assert {"e-a1:0", "e-a2:0", "e-a3:0"} <= set(march.passage_ids)
+
+
+def test_arabic_compound_numeral_is_one_figure() -> None:
+    """ "سبعة وأربعين" is 47 (units before tens), not the range 7-40; "مئتين" is 200."""
+    found = find_quantities("أكثر من مئتين من أنصارها، مقابل سبعة وأربعين موقوفاً.", "ar")
+    assert [(q.value, q.unit, q.high) for q in found] == [
+        (200.0, "people", None),
+        (47.0, "people", None),
+    ]

@@ -44,6 +44,7 @@ def _gold(arts: list[Article]) -> dict[int, DemoArticle]:
     return {a.id: by_path[urlsplit(a.canonical_url or "").path] for a in arts}
 
 
+@pytest.mark.timeout(900)  # the module's demo run is built in this test's setup
 def test_demo_stores_corpus_detects_languages_links_copies_records_errors(
     demo: tuple[Path, str],
 ) -> None:
@@ -198,9 +199,9 @@ def test_disputed_claims_of_the_corpus_surface_in_what_is_disputed(
             (sid, d["claim"]) for sid, d in entries if len(set(d["articles"]) & cited_articles) >= 2
         ]
     store.dispose()
-    share = len(surfaced) / len(entries)
-    # regression floor at today's measure (28/41); the goal is every entry (issue 4, open)
-    assert share >= 0.65, f"{len(surfaced)}/{len(entries)} disputed entries surfaced"
+    # 34/41 measured 2026-12-01 (28 before); the 7 misses are ledger extraction gaps listed in
+    # tests/test_claims_section_gate.py. The goal stays every entry.
+    assert len(surfaced) >= 34, f"{len(surfaced)}/{len(entries)} disputed entries surfaced"
 
 
 def test_rewriting_a_current_story_adds_a_version(demo: tuple[Path, str]) -> None:

@@ -242,6 +242,22 @@ def test_dispute_falls_back_to_passage_ids(brief: WritingBrief) -> None:
     assert [s.citations for s in disputed] == [["1:2"], ["1:3"]]
 
 
+def test_dispute_shows_each_outlet_once_per_side_in_turn() -> None:
+    """Claim, rebuttal, then further outlets' accounts: one passage per article and side."""
+    dispute = DisputeBrief(
+        "Talks resumed",
+        ["2:2", "3:1"],
+        claim_passage_ids=["2:2", "2:0", "1:1", "4:1"],
+        contesting_passage_ids=["3:1", "3:2"],
+    )
+    draft = ExtractiveWriter(dispute_sources=2).write(make_brief(disputes=[dispute]))
+    disputed = section(draft, SectionKey.DISPUTED)
+    # 2:0 shares an article with 2:2, 3:2 with 3:1; the Russian 4:1 comes after English ones
+    assert [s.citations for s in disputed] == [["2:2"], ["3:1"], ["1:1"]]
+    check = verify_draft(draft, {p.passage_id: p for p in [*make_passages(), *CONTEXT]})
+    assert check.all_verified, [c.verdict.reason for c in check.unsupported()]
+
+
 def test_watch_items_rendered_with_dates(draft: Draft) -> None:
     (item,) = section(draft, SectionKey.WATCH)
     assert item.text == "April 1, 2026: The labour court will hear the case."

@@ -6,7 +6,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsdesk.claims._lexicon import NEGATIONS
 from newsdesk.claims.model import Claim, ClaimLink, Dispute, Quantity
@@ -531,8 +531,67 @@ def disputes(claims: Sequence[Claim], links: Sequence[ClaimLink]) -> list[Disput
                 summary=_summary(claim, contesting),
             )
         )
+    result = [_with_echoes(d, claims) for d in result]
     result.sort(key=lambda d: (-len(d.links), index[d.claim.id]))
     return result
+
+
+def _side_figures(side: Sequence[Claim], units: set[str]) -> list[Quantity]:
+    """The figures one side of a dispute gives in the disputed units."""
+    return [q for c in side for q in c.numbers if q.unit in units]
+
+
+def _with_echoes(dispute: Dispute, claims: Sequence[Claim]) -> Dispute:
+    """The dispute with the claims of other articles that restate one side's figure.
+
+    A dispute over figures is usually carried by several outlets, often without an
+    attribution frame linking them ("about 30,000 people, according to the opposition"): a
+    claim from another article giving a side's figure (and not the other side's alone) joins
+    that side, so the section can show who carries which account.
+    """
+    side_a = (dispute.claim, *dispute.supporting)
+    side_b = dispute.contesting
+    units = {q.unit for c in side_a for q in c.numbers} & {
+        q.unit for c in side_b for q in c.numbers
+    }
+    if not units:
+        return dispute
+    figs_a = _side_figures(side_a, units)
+    figs_b = _side_figures(side_b, units)
+    only_a = [q for q in figs_a if not any(_same_figure(q, r) for r in figs_b)]
+    only_b = [q for q in figs_b if not any(_same_figure(q, r) for r in figs_a)]
+    if not only_a or not only_b:
+        return dispute
+    taken = {c.id for c in (*side_a, *side_b)}
+    articles = set(dispute.article_ids)
+    names = {n.lower() for c in (*side_a, *side_b) for n in _NAME.findall(c.content)}
+    extra_a: list[Claim] = []
+    extra_b: list[Claim] = []
+    for c in claims:
+        if c.id in taken or c.article_id in articles:
+            continue
+        gives_a = any(_same_figure(q, r) for q in c.numbers for r in only_a)
+        gives_b = any(_same_figure(q, r) for q in c.numbers for r in only_b)
+        if not (gives_a or gives_b):
+            continue
+        vague = all(q.unit in _VAGUE_UNITS for q in c.numbers if q.unit in units)
+        shared = {n.lower() for n in _NAME.findall(c.content)} & names
+        if vague and not (gives_a and gives_b) and not shared:
+            continue  # "18 percent" alone could be any share in the story
+        (extra_b if gives_b else extra_a).append(c)
+        articles.add(c.article_id)
+    if not extra_a and not extra_b:
+        return dispute
+    supporting = (*dispute.supporting, *extra_a)
+    contesting = (*dispute.contesting, *extra_b)
+    involved = (dispute.claim, *supporting, *contesting)
+    return replace(
+        dispute,
+        supporting=supporting,
+        contesting=contesting,
+        outlets=tuple(dict.fromkeys(c.outlet for c in involved)),
+        passage_ids=tuple(dict.fromkeys(c.passage_id for c in involved)),
+    )
 
 
 def _sides(top: str, group: Sequence[ClaimLink]) -> dict[str, int]:

@@ -116,6 +116,11 @@ def _unit_before(text: str, start: int) -> str | None:
     return None if key.endswith("*") or key in ("%", "USD", "EUR", "rupee") else key
 
 
+def _is_compound(span: str, a: float, b: float) -> bool:
+    """Whether "<units> و<tens>" is one Arabic numeral (units before tens), not a range."""
+    return "و" in span and 0 < a < 10 <= b < 100 and b % 10 == 0
+
+
 def find_quantities(text: str, lang: str, unit_hint: str | None = None) -> list[Quantity]:
     """Figures with a recognised unit in `text`; bare numbers (years, dates, ids) are skipped.
 
@@ -135,6 +140,8 @@ def find_quantities(text: str, lang: str, unit_hint: str | None = None) -> list[
         if a is None:
             continue
         b = parse_number(m.group("b"), lang) if m.group("b") else None
+        if b is not None and _is_compound(m.group(0), a, b):
+            a, b = a + b, None  # "سبعة وأربعين" is seven-and-forty, 47, not a range
         num_end = m.end()
         between = _BETWEEN.match(text, m.end()) if b is None else None
         if between is not None and _BETWEEN_BEFORE.search(text, 0, m.start()):

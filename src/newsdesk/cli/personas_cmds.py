@@ -1,4 +1,4 @@
-"""`newsdesk personas list|show`: the invented analysts and their beats."""
+"""`newsdesk personas list|show|route`: the invented analysts, their beats and story routing."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from newsdesk.personas import (
     UnknownPersona,
     find_persona,
     load_personas,
+    route_story,
 )
+from newsdesk.store import Story
+from newsdesk.write.stage import entity_counts, story_articles, story_profile
 
 personas_app = typer.Typer(
     help="The personas who write analysis, and the beats stories are routed to.",
@@ -26,6 +29,7 @@ app.add_typer(personas_app, name="personas")
 
 EXIT_UNKNOWN = 1  # no persona has that id
 EXIT_INVALID = 2  # the personas file is unreadable or breaks the schema
+EXIT_NO_STORY = 1  # no story has that id
 
 FileOption = Annotated[
     Path | None,
@@ -113,3 +117,69 @@ def show_cmd(
     for name, value in rows:
         table.add_row(name, escape(value))
     console.print(table)
+
+
+def _matches(pairs: list[tuple[str, float]], fmt: str) -> str:
+    """Matched items with their weight, or '-' when none matched."""
+    return ", ".join(fmt.format(name, value) for name, value in pairs) or "-"
+
+
+@personas_app.command("route")
+def route_cmd(
+    ctx: typer.Context,
+    story_id: Annotated[int, typer.Option("--story", help="Story id.")],
+    file: FileOption = None,
+) -> None:
+    """Score every persona against a story and say why: countries, entities, topics matched.
+
+    The lead persona writes the analysis; a perspective persona, when one qualifies, adds a
+    short section. The scores are the ones the write stage computes.
+
+    Example: newsdesk personas route --story 3
+    """
+    personas = _load(ctx, file)
+    store = state(ctx).store()
+    with store.reader() as s:
+        story = s.get(Story, story_id)
+        if story is None:
+            err_console.print(f"[red]error:[/] no story with id {story_id}")
+            raise typer.Exit(EXIT_NO_STORY)
+        while story.merged_into_id:
+            console.print(f"story {story.id} was merged into story {story.merged_into_id}")
+            merged = s.get(Story, story.merged_into_id)
+            assert merged is not None  # merged_into_id is a foreign key
+            story = merged
+        articles = story_articles(s, story.id)
+        counts, names = entity_counts(s, [a.id for a in articles])
+        routing = route_story(story_profile(story, articles, counts, names), personas)
+        headline = story.headline
+    console.print(f"[bold]#{story_id} {escape(headline)}[/]")
+    console.print(f"lead: [bold]{routing.lead}[/]")
+    console.print(f"perspective: {routing.perspective or 'none'}")
+    table = Table(title=f"routing of story {story_id} ({len(routing.scores)} personas)")
+    table.add_column("persona", style="bold", no_wrap=True)
+    table.add_column("role")
+    table.add_column("score", justify="right")
+    table.add_column("countries", overflow="fold")
+    table.add_column("entities", overflow="fold")
+    table.add_column("topics", overflow="fold")
+    for d in routing.scores:
+        role = (
+            "lead"
+            if d.persona_id == routing.lead
+            else "perspective"
+            if d.persona_id == routing.perspective
+            else ""
+        )
+        table.add_row(
+            d.persona_id,
+            role,
+            f"{d.score:.2f}",
+            escape(_matches(d.countries, "{} {:.2f}")),
+            escape(_matches(d.entities, "{} x{:g}")),
+            escape(_matches(d.topics, "{} {:.2f}")),
+        )
+    console.print(table)
+    console.print("explanation:")
+    for d in routing.scores:
+        console.print("  " + escape(d.explanation), soft_wrap=True)

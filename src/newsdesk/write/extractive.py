@@ -11,6 +11,7 @@ original with its language named.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -206,6 +207,7 @@ class ExtractiveWriter:
         perspective_sentences: int = 2,
         dek_words: int = 30,
         redundancy: float = 0.7,
+        dispute_sources: int = 3,
     ) -> None:
         self.name = name
         self.summary_words = summary_words
@@ -214,6 +216,8 @@ class ExtractiveWriter:
         self.perspective_sentences = perspective_sentences
         self.dek_words = dek_words
         self.redundancy = redundancy
+        # outlets shown per side of a dispute: a dispute is also who carries which account
+        self.dispute_sources = dispute_sources
 
     def write(self, brief: WritingBrief) -> Draft:
         """Draft the analysis for `brief`; every sentence cites at least one of its passages."""
@@ -375,41 +379,54 @@ class _DraftBuilder:
                 out.append(sentence)
         return out
 
-    def _pick(self, ids: Sequence[str], avoid: set[str]) -> SourcePassage | None:
-        """The first known passage of `ids` not in `avoid`, the desk's language first."""
+    def _side(self, ids: Sequence[str], avoid: set[str], limit: int) -> list[SourcePassage]:
+        """One passage per article from `ids`, not in `avoid`: the desk's language first."""
         known = [self.by_id[pid] for pid in dict.fromkeys(ids) if pid in self.by_id]
-        fresh = [p for p in known if p.passage_id not in avoid] or known
-        if not fresh:
-            return None
-        return min(
+        fresh = [p for p in known if p.passage_id not in avoid]
+        ranked = sorted(
             enumerate(fresh),
             key=lambda ip: (
                 (ip[1].lang or self.target) != self.target,
                 not _is_clean(ip[1]),
                 ip[0],
             ),
-        )[1]
+        )
+        out: list[SourcePassage] = []
+        articles: set[int] = set()
+        for _, passage in ranked:
+            if passage.article_id in articles:
+                continue
+            out.append(passage)
+            articles.add(passage.article_id)
+            if len(out) >= limit:
+                break
+        return out
 
     def _disputed(self) -> list[WrittenSentence]:
+        """Both sides of every dispute, each as its sources put it, across the outlets."""
         out: list[WrittenSentence] = []
         shown: set[str] = set()
+        per_side = self.writer.dispute_sources
         for dispute in self.brief.disputes:
             contesting = set(dispute.contesting_passage_ids)
             claim_ids = dispute.claim_passage_ids or [
                 pid for pid in dispute.passage_ids if pid not in contesting
             ]
-            claim = self._pick(claim_ids, shown)
-            if claim is None:
+            claims = self._side(claim_ids, shown, per_side) or self._side(claim_ids, set(), 1)
+            if not claims:
                 log.warning("dispute %.60r cites no passage of the brief", dispute.summary)
                 continue
+            used = shown | {p.passage_id for p in claims}
             contest_ids = dispute.contesting_passage_ids or [
                 pid
                 for pid in dispute.passage_ids
-                if pid != claim.passage_id and pid not in dispute.claim_passage_ids
+                if pid not in used and pid not in dispute.claim_passage_ids
             ]
-            contest = self._pick(contest_ids, shown | {claim.passage_id})
-            for passage in (claim, contest):
-                if passage is None or (passage.passage_id in shown and passage is contest):
+            contests = self._side(contest_ids, used, per_side)
+            # "X said …; Y denied …": the contested claim, its rebuttal, then further outlets
+            order = [p for pair in itertools.zip_longest(claims, contests) for p in pair if p]
+            for passage in order:
+                if passage.passage_id in shown:
                     continue
                 # Every dispute must surface, even when What happened already said it.
                 sentence = self._render(self._from_passage(passage), force=True)
