@@ -61,6 +61,11 @@ def test_models_and_migrations_agree(store: Store) -> None:
 
     from newsdesk.store import Base
 
+    def include_name(name: str | None, type_: str, _parents: object) -> bool:
+        # the full-text index (migration 0005, FTS5 and its shadow tables) is not an ORM model
+        return not (type_ == "table" and (name or "").startswith("search_index"))
+
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models changed without a migration: {diff}"

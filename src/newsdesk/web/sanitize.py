@@ -55,4 +55,3 @@ def source_link(url: str | None, text: str) -> Markup:
     # built escaped, then passed through nh3 as well so no attribute can survive that we did not
     # mean to write
     return clean_html(str(Markup('<a href="{}">{}</a>').format(href, text)))
-

@@ -42,7 +42,9 @@ class SearchHit:
 
     @property
     def url(self) -> str:
-        return f"/analyses/{self.ref_id}" if self.kind == KIND_ANALYSIS else f"/stories/{self.ref_id}"
+        return (
+            f"/analyses/{self.ref_id}" if self.kind == KIND_ANALYSIS else f"/stories/{self.ref_id}"
+        )
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -71,18 +73,28 @@ def _delete(session: Session, kind: str, ref_id: int) -> None:
 
 
 def _insert(session: Session, kind: str, ref_id: int, stamp: str, title: str, body: str) -> None:
-    _delete(session, kind, ref_id)
+    values = {"kind": kind, "ref_id": ref_id, "stamp": stamp, "title": _clean(title), "body": body}
+    insert = (
+        "INSERT INTO search_index (kind, ref_id, stamp, title, body) "
+        "VALUES (:kind, :ref_id, :stamp, :title, :body)"
+    )
+    if _is_sqlite(session):
+        # FTS5 has no unique keys: replace by deleting first (SQLite serialises writers)
+        _delete(session, kind, ref_id)
+        session.execute(text(insert), values)
+        return
+    # two searches indexing the same row at once must not fail on the unique key
     session.execute(
         text(
-            "INSERT INTO search_index (kind, ref_id, stamp, title, body) "
-            "VALUES (:kind, :ref_id, :stamp, :title, :body)"
+            insert + " ON CONFLICT (kind, ref_id) DO UPDATE SET stamp = excluded.stamp, "
+            "title = excluded.title, body = excluded.body"
         ),
-        {"kind": kind, "ref_id": ref_id, "stamp": stamp, "title": _clean(title), "body": body},
+        values,
     )
 
 
 def index_analysis(session: Session, analysis: Analysis) -> None:
-    """Index a published analysis (headline, dek, sentences, tags); drop any other from the index."""
+    """Index a published analysis (headline, dek, sentences, tags); unindex any other."""
     if analysis.status != AnalysisStatus.PUBLISHED:
         _delete(session, KIND_ANALYSIS, analysis.id)
         return
@@ -141,7 +153,7 @@ def _wanted_stories(session: Session) -> dict[int, str]:
 
 def sync_index(session: Session) -> int:
     """Bring the index in line with what is public; returns how many rows were (re)indexed."""
-    have = Counter()
+    have: Counter[tuple[str, int]] = Counter()
     stamps: dict[tuple[str, int], str] = {}
     for kind, ref_id, stamp in session.execute(
         text("SELECT kind, ref_id, stamp FROM search_index")
@@ -159,7 +171,9 @@ def sync_index(session: Session) -> int:
     analysis_ids = [ref for kind, ref in stale if kind == KIND_ANALYSIS]
     story_ids = [ref for kind, ref in stale if kind == KIND_STORY]
     for analysis in session.scalars(
-        select(Analysis).where(Analysis.id.in_(analysis_ids)).options(selectinload(Analysis.sentences))
+        select(Analysis)
+        .where(Analysis.id.in_(analysis_ids))
+        .options(selectinload(Analysis.sentences))
     ):
         index_analysis(session, analysis)
     for story in session.scalars(select(Story).where(Story.id.in_(story_ids))):
