@@ -11,12 +11,18 @@ target_metadata = Base.metadata
 config = context.config
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the full-text search tables (migration 0005, no ORM model) out of autogenerate."""
+    return not (type_ == "table" and (name or "").startswith("search_index"))
+
+
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
+            include_name=include_name,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
@@ -27,6 +33,7 @@ def run_migrations() -> None:
         context.configure(
             connection=conn,
             target_metadata=target_metadata,
+            include_name=include_name,
             render_as_batch=conn.dialect.name == "sqlite",
         )
         with context.begin_transaction():
