@@ -224,7 +224,7 @@ class Settings(BaseSettings):
         5, description="Failed sign-ins per account or address before it is locked out."
     )
     page_cache_seconds: float = Field(
-        0.0,
+        5.0,
         description="Seconds a public page is served from memory to readers without a session "
         "(0 turns the cache off); any desk or API action clears it.",
     )
