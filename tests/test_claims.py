@@ -409,3 +409,128 @@ def test_arabic_compound_numeral_is_one_figure() -> None:
         (200.0, "people", None),
         (47.0, "people", None),
     ]
+
+
+def test_quote_spanning_two_passages_takes_the_closing_speaker() -> None:
+    """A quote opened in one passage and attributed where it closes gives both passages a claim."""
+    src = [
+        ClaimSource("k-a1:0", "«Проверка займет не более шести часов.", "ru", "k-a1", "o"),
+        ClaimSource(
+            "k-a1:1",
+            "Честным перевозчикам нечего бояться», — сказал Игорь Ветров.",
+            "ru",
+            "k-a1",
+            "o",
+        ),
+        ClaimSource("k-a2:0", '"Talks have stalled.', "en", "k-a2", "o"),
+        ClaimSource(
+            "k-a2:1", 'Nobody is answering our calls," Mara Velden said.', "en", "k-a2", "o"
+        ),
+    ]
+    claims = extract_claims(src)
+    assert [(c.passage_id, c.speaker) for c in claims] == [
+        ("k-a1:0", "Игорь Ветров"),
+        ("k-a1:1", "Игорь Ветров"),
+        ("k-a2:0", "Mara Velden"),
+        ("k-a2:1", "Mara Velden"),
+    ]
+    assert claims[0].content == "Проверка займет не более шести часов."
+    assert claims[2].content == "Talks have stalled."
+
+
+def test_french_inverted_attribution_after_a_quote() -> None:
+    """ "« … », a-t-il affirmé" names the last speaker; "a-t-elle démenti" is a denial."""
+    src = [
+        ClaimSource("f-a1:0", "Le maire Paul Verdier a annoncé un calendrier.", "fr", "f-a1", "o"),
+        ClaimSource("f-a1:1", "« Le pont rouvrira en mars », a-t-il affirmé.", "fr", "f-a1", "o"),
+        ClaimSource(
+            "f-a2:0", "La préfète Anne Morel a déclaré que rien n'était signé.", "fr", "f-a2", "o"
+        ),
+        ClaimSource("f-a2:1", "« Aucune date n'est fixée », a-t-elle démenti.", "fr", "f-a2", "o"),
+    ]
+    found = [(c.speaker, c.stance, c.content) for c in extract_claims(src)]
+    assert found[1] == ("Le maire Paul Verdier", "assert", "Le pont rouvrira en mars")
+    assert found[3] == ("La préfète Anne Morel", "deny", "Aucune date n'est fixée")
+
+
+def test_spelled_out_numbers_take_no_unit_from_context() -> None:
+    """ "four votes to three" after a figure in hours is no figure in hours."""
+    assert find_quantities("quatre voix contre trois", "fr", unit_hint="hour") == []
+    assert find_quantities("le vote a duré 3 heures", "fr")[0].unit == "hour"
+
+
+def test_a_later_restatement_by_the_denier_contests_the_same_claim() -> None:
+    """ "X denied it. «…», he said" and X's later repeat of that account both contest the claim."""
+    src = [
+        ClaimSource(
+            "v-a1:0",
+            "Selon deux sources proches du conseil, le vote sur la fusion a été serré.",
+            "fr",
+            "v-a1",
+            "courrier",
+        ),
+        ClaimSource(
+            "v-a1:1", "Le président du conseil, Paul Verdier, a démenti.", "fr", "v-a1", "courrier"
+        ),
+        ClaimSource(
+            "v-a1:2",
+            "« La fusion a été approuvée à l'unanimité des membres », a-t-il affirmé.",
+            "fr",
+            "v-a1",
+            "courrier",
+        ),
+        ClaimSource(
+            "v-a2:0",
+            "M. Verdier a répété que la fusion avait été approuvée « à l'unanimité ».",
+            "fr",
+            "v-a2",
+            "gazette",
+        ),
+        ClaimSource(  # the same speaker on another subject contests nothing
+            "v-a2:1", "M. Verdier a annoncé un nouveau siège à Lyon.", "fr", "v-a2", "gazette"
+        ),
+    ]
+    claims = extract_claims(src)
+    links = link_claims(claims)
+    contested = {(x.passage_id, x.contests_passage_id) for x in links if x.kind == "denial"}
+    assert ("v-a1:1", "v-a1:0") in contested
+    assert ("v-a1:2", "v-a1:0") in contested
+    assert ("v-a2:0", "v-a1:0") in contested
+    assert not any(x.passage_id == "v-a2:1" for x in links)
+    (dispute,) = disputes(claims, links)
+    assert {c.article_id for c in dispute.contesting} == {"v-a1", "v-a2"}
+
+
+def test_japanese_denial_of_this_too_answers_the_clause_before() -> None:
+    """ "同社はこれも否定している" denies the report just made, by the company named before."""
+    src = [
+        ClaimSource(
+            "j-a1:0", "港湾会社ロルモンは、人員削減の報道を改めて否定した。", "ja", "j-a1", "o"
+        ),
+        ClaimSource(
+            "j-a1:1",
+            "地元紙は同社が工場の閉鎖を検討していると報じたが、同社はこれも否定している。",
+            "ja",
+            "j-a1",
+            "o",
+        ),
+    ]
+    claims = extract_claims(src)
+    assert [(c.speaker, c.stance) for c in claims] == [
+        ("港湾会社ロルモン", "deny"),
+        ("地元紙", "assert"),
+        ("港湾会社ロルモン", "deny"),
+    ]
+    links = link_claims(claims)
+    assert ("j-a1:1#1", "j-a1:1#0") in {(x.claim_id, x.contests_claim_id) for x in links}
+
+
+def test_german_plural_reporting_verb_and_he_after_a_body() -> None:
+    """ "Reedereien berichten von" is a claim; "he told reporters" never means "the ministry"."""
+    found = _one("Reedereien berichten von Wartezeiten von zwölf Stunden.", "de")
+    assert found == [("Reedereien", "assert", "von Wartezeiten von zwölf Stunden.")]
+    src = [
+        ClaimSource("h-a1:0", "The ministry said the port was open.", "en", "h-a1", "o"),
+        ClaimSource("h-a1:1", '"We are ready," he told reporters.', "en", "h-a1", "o"),
+    ]
+    assert [c.speaker for c in extract_claims(src)] == ["The ministry"]

@@ -44,7 +44,9 @@ def _verbs(lang: str) -> str:
 def stance_of(lang: str, verb: str) -> Stance:
     """The stance a verb form carries."""
     verb = verb.strip()
-    verb = re.sub(_FR_ADVERBS[:-1] + " ", " ", verb) if lang == "fr" else verb
+    if lang == "fr":  # "a de nouveau démenti", "a-t-il démenti": the plain form
+        verb = re.sub(_FR_ADVERBS[:-1] + " ", " ", verb)
+        verb = re.sub(r"-t?-(?:il|elle|ils|elles)\b", "", verb)
     stances: tuple[Stance, ...] = ("deny", "confirm", "dispute")
     for stance in stances:
         for form in SPEECH[lang][stance]:
@@ -177,7 +179,7 @@ def _frames_generic(lang: str, that: str, post_verbs: str | None = None) -> list
         r"(?:^|(?<=[,;:]\s)|(?<=\s[—–-]\s)|(?<=\bmais\s)|(?<=\bpero\s)|(?<=\bmas\s)"
         r"|(?<=\bно\s)|(?<=\baber\s))"
     )
-    tail = r"(?:\s+(?:dem|der|à|al|ao|à la|aux)\s+(?P<t>[A-ZÄÖÜÉ«„][^,.:;]{1,60}?))?"
+    tail = r"(?:\s+(?:dem|der|à|au|al|ao|à la|aux)\s+(?P<t>[A-ZÄÖÜÉ«„][^,.:;]{1,60}?))?"
     pre_tail = r"(?:\s+(?:dem|der|à|al|ao|à la|aux)\s+(?P<t>[A-ZÄÖÜÉ«„][^,.:;]{1,60}?)(?=\s*[,:]))?"
     frames = [
         Frame(
@@ -212,6 +214,19 @@ def _frames_generic(lang: str, that: str, post_verbs: str | None = None) -> list
         ),
     ]
     return frames
+
+
+def _frames_fr() -> list[Frame]:
+    """French frames, with the inverted attribution after a quote: « … », a-t-il affirmé."""
+    head = r"(?:(?:a|ont|avait|avaient)-t?-|[a-zéèêîû]{2,}(?:e|t|d)-t?-)"
+    participle = r"(?:\s+[a-zéèêîû]+(?:é|i|u|is|it)e?s?)?"
+    inverted = Frame(
+        re.compile(
+            rf"(?P<c>.{{8,}}?)(?:(?:,(?!\d)|[”\"»“])\s*)+[—–-]?\s*"
+            rf"(?P<v>{head}(?P<s>il|elle|ils|elles){participle})\b(?:\s+[^.;]{{0,60}})?\s*[.;]?$"
+        )
+    )
+    return [inverted, *_frames_generic("fr", "que|qu'|qu’")]
 
 
 def _frames_de_separable() -> Frame:
@@ -287,6 +302,7 @@ def _frames_zh() -> list[Frame]:
 
 def _frames_ja() -> list[Frame]:
     v = _verbs("ja")
+    again = r"(?:改めて|あらためて|重ねて|再び|強く|全面的に|きっぱりと)?"
     return [
         Frame(
             re.compile(
@@ -298,8 +314,17 @@ def _frames_ja() -> list[Frame]:
         Frame(
             re.compile(
                 rf"(?:^|(?<=[、。]))(?P<s>[^、。「」]{{2,40}}?)(?:は|が(?=「))、?(?:[^、。「」]{{0,20}}?(?:に対し|で)、?)?"
-                rf"(?P<c>「[^」]+」|[^。「」]{{2,120}}?)(?:と|を)(?P<v>{v})"
+                rf"(?P<c>「[^」]+」|[^。「」]{{2,120}}?)(?:と|を){again}(?P<v>{v})"
             )
+        ),
+        # "同社はこれも否定している": the company denied this too (what the clause before said)
+        Frame(
+            re.compile(
+                rf"(?:^|(?<=[、。]))(?P<s>[^、。「」]{{2,40}}?)(?:は|も)、?"
+                rf"(?P<c>これ|それ|この(?:報道|指摘|見方)|その(?:報道|指摘|見方))(?:も|を){again}"
+                rf"(?P<v>{_alt(SPEECH['ja']['deny'])})"
+            ),
+            "deny",
         ),
     ]
 
@@ -350,7 +375,7 @@ def _frames_hi() -> list[Frame]:
 
 FRAMES: dict[str, list[Frame]] = {
     "en": _frames_en(),
-    "fr": _frames_generic("fr", "que|qu'|qu’"),
+    "fr": _frames_fr(),
     "de": _frames_de(),
     "es": _frames_generic("es", "que"),
     "pt": _frames_generic("pt", "que"),

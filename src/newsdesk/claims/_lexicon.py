@@ -48,7 +48,8 @@ SPEECH: dict[str, dict[str, tuple[str, ...]]] = {
     'de': {
         'assert': (
             'sagte', 'sagten', 'sagt', 'erklärte', 'erklärten', 'erklärt', 'teilte mit', 'betonte',
-            'warnte', 'behauptete', 'behauptet', 'berichtete', 'berichtet', 'schrieb',
+            'warnte', 'behauptete', 'behauptet', 'berichtete', 'berichtet', 'berichten',
+            'berichteten', 'sprechen', 'sprachen', 'schrieb',
             'kündigte an', 'bezifferte', 'beziffert', 'versicherte', 'räumte ein', 'sprach',
             'spricht', 'hieß es', 'heißt es', 'warf vor', 'fügte hinzu', 'beharrte',
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsdesk.claims._frames import FRAMES, NOQ, stance_of
 from newsdesk.claims._lexicon import (
@@ -58,9 +58,11 @@ _TRAIL = re.compile(
 _SPEAKER_TAIL = re.compile(
     r"(?:\s+(?:in a statement|en un comunicado|dans un communiqué|in einer Erklärung|em nota|"
     r"в заявлении|в понедельник|во вторник|в среду|в четверг|в пятницу|в субботу|"
-    r"в воскресенье|это|также|же|on \w+day|am \w+tag|el \w+|le \w+di)|予以|对此|则|也)+$",
+    r"в воскресенье|на брифинге|на пресс-конференции|журналистам|это|также|же|on \w+day|"
+    r"am \w+tag|el \w+|le \w+di)|予以|对此|则|也)+$",
     re.IGNORECASE,
 )
+_FR_TO = re.compile(r"^(?:au|aux|à la|à)\s+(?:[A-ZÉ][\w’'-]*\s+)+(?=\S)")
 _OBJECT_PRONOUNS = {"это", "cela", "ceci", "dies", "das", "eso", "isso", "it", "this", "इसका"}
 _SUBORDINATE = re.compile(
     r"^.*\b(?:after|as|when|because|since|before|until|once)\s+(?=(?:the\s+)?[A-Z])"
@@ -138,6 +140,7 @@ def _clean_speaker(raw: str, lang: str) -> str | None:
         return None
     s = _DATELINE.sub("", _DATELINE_TAIL.sub("", s))
     s = _LEAD_IN.sub("", s) if lang == "en" else s
+    s = _FR_TO.sub("", s) if lang == "fr" else s  # "a confié au Courrier l'une des sources"
     s = _SUBORDINATE.sub("", s) if lang == "en" else s
     if not s or len(s) > 100:
         return None
@@ -275,6 +278,9 @@ def _strip_content(text: str) -> str:
     text = text.strip(" ,;:，、،：—–-")
     if text.count("“") < text.count("”") or text.count("«") < text.count("»"):
         text = text.rstrip("”»")
+    opened = text.count("“") > text.count("”") or text.count("«") > text.count("»")
+    if (opened and text[:1] in "“«") or (text[:1] == '"' and text.count('"') % 2):
+        text = text[1:]  # '« The bridge reopens in March », he said': the quote, unwrapped
     return text.strip()
 
 
@@ -294,36 +300,104 @@ def extract_claims(
     Returns:
         One Claim per attribution found; ids are "<passage id>#<index>".
     """
-    claims: list[Claim] = []
-    last_speaker: dict[str, tuple[int, Claim]] = {}
+    found: list[list[Claim]] = [[] for _ in passages]
+    recent: dict[str, list[tuple[int, Claim]]] = {}  # article -> its claims so far
     last_unit: dict[str, str] = {}
+    open_quotes: dict[str, list[int]] = {}  # article -> passages inside a quote still open
     for n, src in enumerate(passages):
         lang = src.lang if src.lang in FRAMES else ""
         if not lang:
             continue
-        index = 0
+        claims = found[n]
         hint = last_unit.get(src.article_id)
         for clause in _CLAUSE.split(src.text):
             for hit in _hits(clause, lang):
-                previous = last_speaker.get(src.article_id)
-                claim = _build(src, hit, index, outlet_names, previous, n, hint)
+                previous = _antecedent(recent.get(src.article_id, []), hit, n)
+                claim = _build(src, hit, len(claims), outlet_names, previous, n, hint)
                 if claim is None:
                     continue
                 claims.append(claim)
-                last_speaker[src.article_id] = (n, claim)
-                index += 1
-                inner = _embedded_claim(claim, index)
+                recent.setdefault(src.article_id, []).append((n, claim))
+                inner = _embedded_claim(claim, len(claims))
                 if inner is not None:
                     claims.append(inner)
-                    index += 1
-        if index == 0 and lede_figures and _position(src.passage_id) < 2:
+        pending = open_quotes.pop(src.article_id, [])
+        state = _quote_state(src.text, lang, bool(pending))
+        if pending and state == "closes":
+            closing = next((c for c in claims if _closes_quote(src.text, c)), None)
+            for k in pending:
+                if closing is None or found[k]:
+                    continue  # unattributed, or the passage has its own attribution
+                opener = _quoted_claim(passages[k], closing, len(found[k]), last_unit)
+                if opener is not None:
+                    found[k].append(opener)
+        elif state == "opens" or (pending and state == "inside"):
+            open_quotes[src.article_id] = [*pending, n]
+        if not claims and lede_figures and _position(src.passage_id) < 2:
             own = _outlet_claim(src, hint)
             if own is not None:
                 claims.append(own)
         units = [q.unit for q in find_quantities(src.text, lang, hint) if q.unit != "%"]
         if units:
             last_unit[src.article_id] = units[-1]
-    return claims
+    return [c for claims in found for c in claims]
+
+
+def _quote_state(text: str, lang: str, inside: bool) -> str:
+    """How a passage sits in a quotation: "opens" one it leaves open, "closes" one opened
+    before it, is "inside" one throughout, or is "plain"."""
+    german = lang == "de" or "„" in text  # „…“: the English opening mark closes
+    depth = low = 0
+    marks = 0
+    for ch in text:
+        if ch in "„«「『" or (ch == "“" and not german):
+            depth += 1
+        elif ch in "»」』”" or (ch == "“" and german):
+            depth -= 1
+            low = min(low, depth)
+        else:
+            continue
+        marks += 1
+    if low < 0:
+        return "closes"
+    if depth > 0:
+        return "opens"
+    if text.count('"') % 2 == 1:
+        return "closes" if inside else "opens"
+    if not marks and '"' not in text:
+        return "inside" if inside else "plain"
+    return "plain"
+
+
+def _closes_quote(text: str, claim: Claim) -> bool:
+    """Whether a claim is the attribution that closes a quote opened in an earlier passage:
+    its statement runs from the passage start to the closing mark ('… ends here," she said')."""
+    head = text.lstrip(" \t" + _Q_OPEN)
+    return (
+        claim.verb not in ("alleged", "reported", "according to")
+        and bool(claim.content)
+        and head.startswith(claim.content.lstrip(_Q_OPEN)[:20])
+    )
+
+
+def _quoted_claim(
+    src: ClaimSource, closing: Claim, index: int, last_unit: dict[str, str]
+) -> Claim | None:
+    """The claim for a passage that opens a quote closed (and attributed) in a later passage."""
+    start = max(src.text.rfind(q) for q in '„«“「『"')
+    content = _strip_content(src.text[start + 1 :] if start >= 0 else src.text)
+    if len(content) < 8:
+        return None
+    hint = last_unit.get(src.article_id)
+    return replace(
+        closing,
+        id=f"{src.passage_id}#{index}",
+        passage_id=src.passage_id,
+        content=content,
+        numbers=tuple(find_quantities(content, src.lang, hint)),
+        hedged=_is_hedged(content, src.lang),
+        published=src.published,
+    )
 
 
 def _position(passage_id: str) -> int:
@@ -356,6 +430,19 @@ def _outlet_claim(src: ClaimSource, hint: str | None) -> Claim | None:
     )
 
 
+def _antecedent(recent: Sequence[tuple[int, Claim]], hit: _Hit, n: int) -> tuple[int, Claim] | None:
+    """The claim a pronoun speaker of `hit` may stand for: the last one before it, except that
+    a denial answers the claim just made ("the paper reported X, but the firm denied it"), so
+    its pronoun skips speakers of the same passage."""
+    if not recent:
+        return None
+    if hit.stance in ("deny", "dispute"):
+        for k, claim in reversed(recent):
+            if k != n:
+                return (k, claim)
+    return recent[-1]
+
+
 def _resolve_pronoun(
     speaker: str, lang: str, previous: tuple[int, Claim] | None, n: int
 ) -> Claim | None:
@@ -364,6 +451,16 @@ def _resolve_pronoun(
         return None
     if previous is None or n - previous[0] > 3:
         return None
+    if (
+        lang == "en"
+        and speaker.lower() in ("he", "she")
+        and previous[1].speaker_kind
+        in (
+            "official body",
+            "outlet",
+        )
+    ):
+        return None  # "he told reporters" after "the ministry said": someone else speaks
     return previous[1]
 
 

@@ -253,6 +253,87 @@ def link_claims(claims: Sequence[Claim], similar: Similarity | None = None) -> l
     links.extend(_denials(claims, feats, rank, pos, similar))
     links.extend(_contradictions(claims, feats, rank, pairs, similar))
     links.extend(_rival_accounts(claims, feats, rank, similar, links))
+    links.extend(_restated_denials(claims, feats, rank, links))
+    return links
+
+
+def _same_speaker(a: Claim, b: Claim) -> bool:
+    """Whether two claims' speakers are one source: one key, or a person's one surname."""
+    if _speaker_key(a) == _speaker_key(b):
+        return True
+    if "named person" not in (a.speaker_kind, b.speaker_kind):
+        return False
+    names_a = re.findall(r"\b[A-ZÀ-ÞА-ЯЁ][\w-]{2,}\b", a.speaker)
+    names_b = re.findall(r"\b[A-ZÀ-ÞА-ЯЁ][\w-]{2,}\b", b.speaker)
+    return bool(names_a and names_b and names_a[-1] == names_b[-1])
+
+
+_MIN_RESTATEMENT = 2.0
+
+
+def _restated_denials(
+    claims: Sequence[Claim],
+    feats: dict[str, _Features],
+    rank: dict[str, int],
+    found: Sequence[ClaimLink],
+) -> list[ClaimLink]:
+    """Statements by a denier that carry the denial on, linked to what it denies.
+
+    "X denied it. 'There was no vote,' he said": the quote right after a denial is the
+    denier's own account. A later statement by the same speaker repeating that account ("X
+    repeated that the decision was unanimous") contests the same claims, though it names no
+    denial itself.
+    """
+    by_id = {c.id: c for c in claims}
+    targets: dict[str, list[str]] = defaultdict(list)
+    for link in found:
+        if link.kind == "denial" and link.contests_claim_id not in targets[link.claim_id]:
+            targets[link.claim_id].append(link.contests_claim_id)
+    taken = {link.claim_id for link in found} | {link.contests_claim_id for link in found}
+    links: list[ClaimLink] = []
+    for d_id, contested in targets.items():
+        d = by_id[d_id]
+        # a bare "X denied it." is explained by what X says next; a full denial is its own
+        bare = len(d.content.split()) <= 3
+        voice = [d] + [
+            c
+            for c in claims
+            if bare
+            and c.article_id == d.article_id
+            and c.id != d.id
+            and c.stance == "assert"
+            and 0 <= _position(c) - _position(d) <= 2
+            and rank[c.id] > rank[d.id]
+            and _same_speaker(c, d)
+        ]
+        for r in claims:
+            if r.id in taken or r.stance not in ("assert", "confirm") or rank[r.id] < rank[d.id]:
+                continue
+            if not _same_speaker(r, d):
+                continue
+            elaborates = r in voice
+            restates = any(
+                _overlap(feats[r.id], feats[v.id], r.lang == v.lang) >= _MIN_RESTATEMENT
+                for v in voice
+                if v.id != r.id
+            )
+            if not (elaborates or restates):
+                continue
+            taken.add(r.id)
+            for a_id in contested:
+                a = by_id[a_id]
+                links.append(
+                    ClaimLink(
+                        claim_id=r.id,
+                        contests_claim_id=a_id,
+                        kind="denial",
+                        reason=f"{r.speaker} restates the denial of {a.speaker}'s account: "
+                        f"{_short(a.content)}",
+                        passage_id=r.passage_id,
+                        contests_passage_id=a.passage_id,
+                        score=_MIN_RESTATEMENT,
+                    )
+                )
     return links
 
 

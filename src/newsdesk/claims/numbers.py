@@ -175,6 +175,8 @@ def find_quantities(text: str, lang: str, unit_hint: str | None = None) -> list[
                 unit, end = last_unit, m.end() + 1
             elif (
                 not is_year
+                # a spelled-out number takes no unit from context: "four votes to three"
+                and m.group("a").lower() not in WORD_NUMBERS
                 and not _MONTH_BEFORE.search(text, 0, m.start())
                 and not _MONTH_AFTER.match(text, m.end())
                 and _BARE_NEXT.match(text, m.end())
