@@ -137,7 +137,7 @@ def main() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         settings = Settings(data_dir=data)
-        run_demo(settings, fresh=True, step=None)
+        run_demo(settings, fresh=True)  # over simulated days, as `newsdesk demo` runs it
         with open_store(settings).reader() as s:
             analysis_id = s.scalars(
                 select(Analysis.id).where(Analysis.status == AnalysisStatus.PUBLISHED)

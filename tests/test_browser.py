@@ -37,7 +37,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
     data = tmp_path_factory.mktemp("browser") / "data"
     settings = Settings(data_dir=data, dev_mode=True, page_cache_seconds=5.0)
-    run_demo(settings, fresh=True, step=None)
+    run_demo(settings, fresh=True)  # over simulated days, as `newsdesk demo` runs it
     store = open_store(settings)
     with store.session() as s:
         create_user(s, "editor", PASSWORD, Role.EDITOR, display_name="Demo Editor")

@@ -264,6 +264,21 @@ def test_watch_items_rendered_with_dates(draft: Draft) -> None:
     assert item.citations == ["2:3"]
 
 
+def test_one_sentence_with_two_dates_is_one_watch_line_under_the_earliest() -> None:
+    text = "The labour court will hear the case"
+    brief = make_brief(
+        watch=[
+            WatchItem(dt.date(2026, 4, 9), text, "2:3"),
+            WatchItem(dt.date(2026, 4, 1), text, "2:3"),
+        ]
+    )
+    draft = ExtractiveWriter().write(brief)
+    (item,) = section(draft, SectionKey.WATCH)
+    assert item.text == "April 1, 2026: The labour court will hear the case."
+    check = verify_draft(draft, {p.passage_id: p for p in [*make_passages(), *CONTEXT]})
+    assert check.all_verified, [c.verdict.reason for c in check.unsupported()]
+
+
 def test_foreign_language_sentences_quoted_in_original(brief: WritingBrief, draft: Draft) -> None:
     russian = [s for s in draft.sentences() if any(c.startswith("4:") for c in s.citations)]
     assert russian, "the new Russian passage should appear in What is new"

@@ -437,13 +437,18 @@ class _DraftBuilder:
 
     def _watch(self) -> list[WrittenSentence]:
         out: list[WrittenSentence] = []
+        # a sentence naming several dates ("until 8 December, and a hearing on 23 November") is
+        # one watch line under its earliest date (the sentence itself gives the others), not the
+        # same sentence once per date
+        earliest: dict[tuple[str, str], dt.date] = {}
         for item in sorted(self.brief.watch, key=lambda w: w.date):
-            passage = self.by_id.get(item.passage_id)
-            text = item.text.strip()
+            earliest.setdefault((item.passage_id, item.text.strip()), item.date)
+        for (passage_id, text), date in earliest.items():
+            passage = self.by_id.get(passage_id)
             if passage is None or not text:
-                log.warning("watch item %.60r has no passage in the brief", item.text)
+                log.warning("watch item %.60r has no passage in the brief", text)
                 continue
-            day = _format_day(item.date, self.target)
+            day = _format_day(date, self.target)
             lang = passage.lang or self.target
             quoted = lang != self.target
             if quoted:
