@@ -171,3 +171,120 @@ def test_any_text_gives_consistent_offsets(
         assert text[m.start : m.end] == m.text and m.key
         assert m.start >= last_end
         last_end = m.end
+
+
+# -- precision: outlets, units, generic words, datelines (every sentence INVENTED) ---------------
+
+
+def test_outlet_names_are_not_entities_of_the_story(extractor: DefaultExtractor) -> None:
+    text = (
+        "Invented: Quillon Power said output fell, according to Lakeside Courier. "
+        "Officials told Harwick News Service that the Lakeside Courier report was wrong, "
+        "Harwick reported."
+    )
+    outlets = ["Lakeside Courier", "The Harwick News Service"]
+    found = extractor.extract(text, "en", outlets=outlets)
+    names = {m.display_name for m in found}
+    assert not names & {"Lakeside Courier", "Harwick News Service", "Harwick"}, names
+    assert "org:quillon-power" in keys(found)
+    # without the outlet list the extractor has no way to know, and keeps the names
+    assert "Lakeside Courier" in {m.display_name for m in extractor.extract(text, "en")}
+
+
+def test_outlet_names_in_other_scripts_and_brackets(extractor: DefaultExtractor) -> None:
+    ru = "Вымышленно: как сообщил «Северный Вестник», компания «Талгар» подняла цены."
+    found = extractor.extract(ru, "ru", outlets=["Северный Вестник (Severny Vestnik)"])
+    texts = {m.text for m in found}
+    assert "Северный Вестник" not in texts and "Талгар" in texts
+
+
+def test_wire_dateline_yields_only_the_place(extractor: DefaultExtractor) -> None:
+    text = (
+        "NEW DELHI, Nov 11 (Harwick Wire) - Invented: the ministry met Quillon Power in "
+        "New Delhi on Wednesday."
+    )
+    found = extractor.extract(text, "en", outlets=["Harwick Wire Service"])
+    delhi = [m for m in found if m.text.lower() == "new delhi"]
+    assert len(delhi) == 2
+    assert {m.key for m in delhi} == {"place:new-delhi"}
+    assert {m.display_name for m in delhi} == {"New Delhi"}
+    assert all(m.start >= text.index(")") or m.end <= text.index(",") for m in found)
+    assert not any("Harwick" in m.text or m.text.startswith("Nov") for m in found)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "place"),
+    [
+        ("en", "SAN PEDRO DE ATACAMA, Chile, Nov 11 (Wire) - Invented: miners struck.", "San "
+         "Pedro de Atacama"),
+        ("en", "LAGOS/ABUJA, Nov 10 - Invented: fuel queues grew.", "Abuja"),
+        ("de", "HAMBURG. Erfunden: Der Hafen meldete Verspätungen.", "Hamburg"),
+        ("ru", "КАЗАНЬ, 10 ноября - Вымышленно: завод остановил линию.", "Казань"),
+    ],
+)  # fmt: skip
+def test_datelines_in_capitals_give_a_title_case_place(
+    extractor: DefaultExtractor, lang: str, text: str, place: str
+) -> None:
+    found = extractor.extract(text, lang)
+    assert ("place", place) in {(m.type, m.display_name) for m in found}
+
+
+def test_units_and_measures_are_not_organisations(extractor: DefaultExtractor) -> None:
+    text = (
+        "Invented: Quillon Power lost 1,150 MW on Saturday and plans a 5 GW plant costing "
+        "USD 3 bn; output was 12 bcm and 40 TWh, up 7% from 2 mln tonnes."
+    )
+    found = extractor.extract(text, "en")
+    units = {"MW", "GW", "USD", "bn", "bcm", "TWh", "mln"}
+    assert not {m.text for m in found} & units, [(m.text, m.type) for m in found]
+    de = "Erfunden: Die Nordwerk Energie AG lieferte 300 Megawatt, rund 18 Prozent mehr."
+    assert not {m.text for m in extractor.extract(de, "de")} & {"Megawatt", "Prozent"}
+
+
+def test_single_generic_capitalised_words_are_not_entities(extractor: DefaultExtractor) -> None:
+    text = (
+        "Digital: Invented story. The state asked the Centre for national rules on data "
+        "centres. Government sources said the Ministry would reply. Analysis: Monday's "
+        "meeting with Quillon Power went well."
+    )
+    names = {m.display_name for m in extractor.extract(text, "en")}
+    assert not names & {"Digital", "Centre", "Government", "Ministry", "Analysis", "Monday"}
+    assert "Quillon Power" in names
+
+
+def test_lower_case_descriptions_are_not_names(extractor: DefaultExtractor) -> None:
+    text = "Invented: the coast guard and the energy ministry met the Quillon Power board."
+    found = extractor.extract(text, "en")
+    assert all(any(ch.isupper() for ch in m.text) for m in found)
+
+
+def test_german_capitalised_nouns_are_not_names(extractor: DefaultExtractor) -> None:
+    de = (
+        "Erfunden: Die Regierung prüft die Vorschläge. Laut Bericht sinkt die Nachfrage, "
+        "die Preise steigen. Nordhavn Shipping widerspricht, sagte Sprecherin Mette Kjærgaard."
+    )
+    found = extractor.extract(de, "de")
+    texts = {m.text for m in found}
+    assert not texts & {"Regierung", "Vorschläge", "Bericht", "Nachfrage", "Preise"}, texts
+    assert {"Nordhavn Shipping", "Mette Kjærgaard"} <= texts
+
+
+def test_romance_single_capitalised_word_needs_more_than_capitals(
+    extractor: DefaultExtractor,
+) -> None:
+    es = (
+        "Inventado: el Ministerio de Minería respondió. Según Hacienda, la medida sigue. "
+        "Hacienda no dio cifras. La Cámara Minera de Atacama protestó en Copiapó."
+    )
+    texts = {m.text for m in extractor.extract(es, "es")}
+    assert "Hacienda" not in texts, texts
+    assert "Cámara Minera de Atacama" in texts
+
+
+def test_shouted_and_title_case_forms_fold_to_one_name() -> None:
+    from newsdesk.entities.normalize import is_acronym, title_case
+
+    assert normalize_alias("NEW DELHI") == normalize_alias("New Delhi")
+    assert slugify("NEW DELHI") == slugify("New Delhi") == "new-delhi"
+    assert title_case("SÃO PAULO") == "São Paulo"
+    assert not is_acronym("NEW DELHI") and is_acronym("L&T") and is_acronym("NATO")

@@ -30,6 +30,7 @@ from newsdesk.store import (
     EntityAlias,
     Mention,
     Passage,
+    Source,
     Store,
     passage_id,
 )
@@ -200,3 +201,25 @@ def test_later_articles_reuse_known_aliases(store: Store, extractor: DefaultExtr
         assert velden.id in article_entity_ids(s, third)
         assert pbct.mention_count == 3
         assert s.scalar(select(func.count()).where(Entity.key == "person:velden")) == 0
+
+
+def test_stage_drops_the_articles_outlet_and_the_registrys_outlets(
+    store: Store, settings: Settings, extractor: DefaultExtractor
+) -> None:
+    text = (
+        "NEW DELHI, Nov 11 (Harwick Wire) - INVENTED. Quillon Power cut output, "
+        "according to Lakeside Courier. Officials told Harwick Wire that New Delhi would act."
+    )
+    aid = add_article(store, text, "en")
+    with store.session() as s:
+        s.add(Source(url="https://lakeside.invalid/feed", outlet="Lakeside Courier"))
+        article = s.get(Article, aid)
+        assert article is not None
+        article.outlet = "Harwick Wire Service"
+    run_entities_stage(store, settings, extractor=extractor)
+    with store.reader() as s:
+        names = {e.name for e in s.scalars(select(Entity))}
+        assert not {n for n in names if "Harwick" in n or "Lakeside" in n}, names
+        delhi = find_entity(s, "place:new-delhi")
+        assert delhi.name == "New Delhi" and delhi.mention_count == 2
+        assert find_entity(s, "org:quillon-power").mention_count == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -59,6 +60,11 @@ class EntityExtractor(Protocol):
 
     name: str
 
-    def extract(self, text: str, language: str | None) -> list[Mention]:
-        """Mentions in `text` (written in `language`, an ISO 639-1 code or None), in order."""
+    def extract(
+        self, text: str, language: str | None, outlets: Sequence[str] = ()
+    ) -> list[Mention]:
+        """Mentions in `text` (written in `language`, an ISO 639-1 code or None), in order.
+
+        `outlets` are names of news outlets (the article's own first): not entities of it.
+        """
         ...

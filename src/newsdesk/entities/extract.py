@@ -14,10 +14,20 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from newsdesk.entities.base import EntityType, Mention, Origin
 from newsdesk.entities.gazetteer import Gazetteer, default_gazetteer, is_word_char
-from newsdesk.entities.normalize import is_acronym, is_acronym_of, make_key, normalize_alias
+from newsdesk.entities.noise import drop_noise, find_dateline, outlet_forms
+from newsdesk.entities.normalize import (
+    is_acronym,
+    is_acronym_of,
+    is_shouted,
+    make_key,
+    normalize_alias,
+    strip_inflection,
+    title_case,
+)
 from newsdesk.entities.spacy_en import SpacyEnglishNer
 from newsdesk.entities.spans import find_domain_mentions, find_name_spans, type_from_words
 
@@ -103,19 +113,6 @@ def _strip_title(m: Mention) -> Mention:
     return replace(m, text=m.text[cut:], start=m.start + cut, type=EntityType.PERSON)
 
 
-_CYRILLIC_ENDING = re.compile(
-    r"(?<=[\u0400-\u04ff]{4})(?:ами|ями|ого|его|ому|ему|ой|ей|ом|ем|ую|юю|ая|яя|ые|ие|ых|их|"
-    r"а|я|у|ю|е|и|ы|о)$"
-)
-
-
-def _inflection_free(norm: str) -> str:
-    """Russian case endings off each Cyrillic word, so «Уралгазэкспорта» links «...экспорт»."""
-    if not any("\u0400" <= ch <= "\u04ff" for ch in norm):
-        return norm
-    return " ".join(_CYRILLIC_ENDING.sub("", w) for w in norm.split())
-
-
 class _Groups:
     """Union-find over mention indices."""
 
@@ -158,14 +155,15 @@ def _retype(m: Mention) -> Mention:
     return m if by_words is None or by_words == m.type else replace(m, type=by_words)
 
 
-def _name_rank(ms: list[Mention], idx: list[int]) -> Callable[[Mention], tuple[int, int, int]]:
+def _name_rank(ms: list[Mention], idx: list[int]) -> Callable[[Mention], tuple[int, int, int, int]]:
     """Most words first; then, for inflected (Cyrillic) names, the most frequent, shortest form."""
     counts = Counter(ms[i].text for i in idx)
 
-    def rank(m: Mention) -> tuple[int, int, int]:
+    def rank(m: Mention) -> tuple[int, int, int, int]:
+        cased = 0 if is_shouted(m.text) else 1  # "New Delhi" names the entity, not "NEW DELHI"
         if any("\u0400" <= ch <= "\u04ff" for ch in m.text):
-            return (len(m.text.split()), counts[m.text], -len(m.text))
-        return (len(m.text.split()), len(m.text), 0)
+            return (len(m.text.split()), cased, counts[m.text], -len(m.text))
+        return (len(m.text.split()), cased, len(m.text), 0)
 
     return rank
 
@@ -179,7 +177,7 @@ def link_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
     ms = _add_parenthesised_acronyms([_retype(_strip_title(m)) for m in mentions], text)
     n = len(ms)
     groups = _Groups(n)
-    norms = [_inflection_free(normalize_alias(m.text)) for m in ms]
+    norms = [strip_inflection(normalize_alias(m.text)) for m in ms]
     by_norm: dict[str, int] = {}
     for i, norm in enumerate(norms):
         if norm in by_norm:
@@ -218,6 +216,8 @@ def link_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
         else:
             longest = max((ms[i] for i in idx), key=_name_rank(ms, idx))
             name = re.sub(r"['’]s$", "", longest.text)
+            if is_shouted(name):
+                name = title_case(name)
             # the full name's own words ("... Shipyards Ltd") outvote NER guesses on its parts
             kind = type_from_words(name.split()) or ""
             if kind not in _NAME_TYPES or longest.type not in _NAME_TYPES:
@@ -235,8 +235,9 @@ class MultilingualExtractor:
 
     name = "multilingual"
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, outlets: Sequence[str] = ()) -> None:
         self._gazetteer = gazetteer
+        self.outlets = tuple(outlets)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -245,11 +246,22 @@ class MultilingualExtractor:
             self._gazetteer = default_gazetteer()
         return self._gazetteer
 
-    def extract(self, text: str, language: str | None) -> list[Mention]:
-        """Linked mentions in `text`."""
-        found = self.gazetteer.find(text, language) + find_domain_mentions(text)
-        found += find_name_spans(text, language)
-        return link_mentions(resolve_overlaps(found, text), text)
+    def extract(
+        self, text: str, language: str | None, outlets: Sequence[str] = ()
+    ) -> list[Mention]:
+        """Linked mentions in `text`, without outlet names, units and generic words."""
+        return self._finish(text, language, outlets, find_name_spans(text, language))
+
+    def _finish(
+        self, text: str, language: str | None, outlets: Sequence[str], names: list[Mention]
+    ) -> list[Mention]:
+        dateline = find_dateline(text)
+        found = self.gazetteer.find(text, language) + find_domain_mentions(text) + names
+        if dateline is not None:
+            found += dateline.places
+        linked = link_mentions(resolve_overlaps(found, text), text)
+        forms = _outlet_forms(tuple(sorted({*self.outlets, *outlets})))
+        return drop_noise(linked, text, forms, dateline)
 
 
 class EnglishExtractor(MultilingualExtractor):
@@ -257,15 +269,15 @@ class EnglishExtractor(MultilingualExtractor):
 
     name = "english"
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
-        super().__init__(gazetteer)
+    def __init__(self, gazetteer: Gazetteer | None = None, outlets: Sequence[str] = ()) -> None:
+        super().__init__(gazetteer, outlets)
         self.ner = SpacyEnglishNer()
 
-    def extract(self, text: str, language: str | None = "en") -> list[Mention]:
-        """Linked mentions in `text`."""
-        found = self.gazetteer.find(text, language) + find_domain_mentions(text)
-        found += self.ner.extract(text, language)
-        return link_mentions(resolve_overlaps(found, text), text)
+    def extract(
+        self, text: str, language: str | None = "en", outlets: Sequence[str] = ()
+    ) -> list[Mention]:
+        """Linked mentions in `text`, without outlet names, units and generic words."""
+        return self._finish(text, language, outlets, self.ner.extract(text, language))
 
 
 class DefaultExtractor:
@@ -273,13 +285,23 @@ class DefaultExtractor:
 
     name = "default"
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
-        self.multilingual = MultilingualExtractor(gazetteer)
-        self.english = EnglishExtractor(gazetteer)
+    def __init__(self, gazetteer: Gazetteer | None = None, outlets: Sequence[str] = ()) -> None:
+        self.multilingual = MultilingualExtractor(gazetteer, outlets)
+        self.english = EnglishExtractor(gazetteer, outlets)
 
-    def extract(self, text: str, language: str | None) -> list[Mention]:
-        """Linked mentions in `text`, by the extractor for its language."""
+    def extract(
+        self, text: str, language: str | None, outlets: Sequence[str] = ()
+    ) -> list[Mention]:
+        """Linked mentions in `text`, by the extractor for its language.
+
+        `outlets` names the article's outlet and any others known: their names are dropped.
+        """
         lang = (language or "").split("-")[0].lower()
         if lang == "en":
-            return self.english.extract(text, lang)
-        return self.multilingual.extract(text, lang or None)
+            return self.english.extract(text, lang, outlets)
+        return self.multilingual.extract(text, lang or None, outlets)
+
+
+@lru_cache(maxsize=32)
+def _outlet_forms(names: tuple[str, ...]) -> frozenset[str]:
+    return outlet_forms(names)

@@ -89,7 +89,12 @@ def compact_acronym(text: str) -> str:
 
 
 def is_acronym(text: str) -> bool:
-    """Whether a surface form looks like an acronym (2-8 capitals, maybe with '&' or dots)."""
+    """Whether a surface form looks like an acronym (2-8 capitals, maybe with '&' or dots).
+
+    Capitalised words are not one: "NEW DELHI" is a dateline, "L & T" an acronym.
+    """
+    if sum(len(w) > 1 for w in text.split() if w != "&") > 1:
+        return False
     compact = compact_acronym(text)
     return (
         2 <= len(compact) <= 8
@@ -111,3 +116,42 @@ def acronym_candidates(expansion: str) -> set[str]:
 def is_acronym_of(acronym: str, expansion: str) -> bool:
     """Whether `acronym` abbreviates `expansion` ('L&T' / 'Larsen & Toubro')."""
     return is_acronym(acronym) and compact_acronym(acronym) in acronym_candidates(expansion)
+
+
+_CYRILLIC_ENDING = re.compile(
+    r"(?<=[\u0400-\u04ff]{4})(?:ами|ями|ого|его|ому|ему|ой|ей|ом|ем|ую|юю|ая|яя|ые|ие|ых|их|"
+    r"а|я|у|ю|е|и|ы|о)$"
+)
+
+
+def strip_inflection(norm: str) -> str:
+    """Russian case endings off each Cyrillic word, so «Уралгазэкспорта» links «...экспорт»."""
+    if not any("\u0400" <= ch <= "\u04ff" for ch in norm):
+        return norm
+    return " ".join(_CYRILLIC_ENDING.sub("", w) for w in norm.split())
+
+
+# Particles that stay lower case inside a name written in capitals ("SAN PEDRO DE ATACAMA").
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "do", "dos", "das", "del", "della", "di", "la", "le", "van", "von", "der", "den",
+     "al", "el", "of", "and", "the", "on", "upon", "du", "des", "y", "e", "et", "sur", "am", "im"}
+)  # fmt: skip
+
+
+def is_shouted(text: str) -> bool:
+    """Whether a name of several words is written all in capitals ("NEW DELHI")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(text.split()) > 1 and len(letters) > 3 and all(ch.isupper() for ch in letters)
+
+
+def title_case(text: str) -> str:
+    """A name written in capitals, in title case: 'SÃO PAULO' -> 'São Paulo'."""
+    words = text.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        if i and low in _NAME_PARTICLES:
+            out.append(low)
+            continue
+        out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), low))
+    return " ".join(out)

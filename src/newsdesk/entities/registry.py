@@ -17,7 +17,16 @@ from newsdesk.entities.base import Mention as FoundMention
 from newsdesk.entities.normalize import normalize_alias
 from newsdesk.progress import Progress, null_progress
 from newsdesk.settings import Settings
-from newsdesk.store import Article, ArticleStage, Entity, EntityAlias, Mention, Passage, Store
+from newsdesk.store import (
+    Article,
+    ArticleStage,
+    Entity,
+    EntityAlias,
+    Mention,
+    Passage,
+    Source,
+    Store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,14 +167,19 @@ def extract_and_store(
     article: Article,
     passages: Sequence[Passage],
     extractor: EntityExtractor,
+    outlets: Sequence[str] = (),
 ) -> list[Mention]:
     """Extract the article's mentions and store them, replacing any stored before.
 
     Each mention points at the passage containing its start; entity mention counts follow.
+    The article's outlet and `outlets` (the source registry's) are not entities of it.
     """
     clear_mentions(session, article.id)
     ordered = sorted(passages, key=lambda p: p.char_start)
-    found: list[FoundMention] = extractor.extract(article.text or "", article.language)
+    names = [n for n in (article.outlet, *outlets) if n]
+    found: list[FoundMention] = extractor.extract(
+        article.text or "", article.language, outlets=names
+    )
     cache: dict[str, Entity] = {}
     aliased: set[tuple[int, str]] = set()
     rows: list[Mention] = []
@@ -334,6 +348,11 @@ def describe_entity(session: Session, ref: str | int, *, limit: int = 20) -> Ent
     return EntityDetail(entity, aliases, articles, co)
 
 
+def registry_outlets(session: Session) -> list[str]:
+    """The outlet names of the source registry, which no article's entities should include."""
+    return sorted({o for o in session.scalars(select(Source.outlet).distinct()) if o})
+
+
 def run_entities_stage(
     store: Store,
     settings: Settings,
@@ -358,6 +377,7 @@ def run_entities_stage(
         if limit is not None:
             query = query.limit(limit)
         ids = list(s.scalars(query))
+        outlets = registry_outlets(s)
     progress.begin("entities", len(ids))
     done = 0
     for offset in range(0, len(ids), batch_size):
@@ -367,7 +387,7 @@ def run_entities_stage(
                     article = session.get(Article, article_id)
                     if article is None or article.stage != ArticleStage.ENTITIES:
                         continue
-                    extract_and_store(session, article, list(article.passages), extractor)
+                    extract_and_store(session, article, list(article.passages), extractor, outlets)
                     article.stage = ArticleStage.CLUSTER
             except Exception:
                 # one bad article must not block every later run: move it on without entities

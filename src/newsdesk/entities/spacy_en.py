@@ -28,6 +28,8 @@ LABEL_TYPES = {
 
 _SEPARATOR = re.compile(r"\s+[-–—]\s+|\s*\n\s*")
 _NUMBER_WORD = re.compile(r"\s\d")
+_TRAILING_WORD = re.compile(r"(?:\s+(?:of|and|for|the|in|on|at|&))+\s*$", re.IGNORECASE)
+_NAME_TYPES = (EntityType.PERSON, EntityType.ORG, EntityType.PLACE)
 
 
 class NerModelMissing(RuntimeError):
@@ -78,6 +80,8 @@ class SpacyEnglishNer:
                     continue  # "AI", "EV": acronyms the small model takes for places
                 if kind == EntityType.PERSON and not span[0].isupper():
                     continue  # "lorry": names start with a capital
+                if kind in _NAME_TYPES and not any(ch.isupper() for ch in span):
+                    continue  # "coast guard", "energy ministry": descriptions, not names
                 out.append(Mention(span, start, end, kind, origin=Origin.NER))
         return out
 
@@ -104,6 +108,10 @@ def _pieces(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
         if piece.lower().startswith("the "):
             s += 4
             piece = piece[4:]
+        trailing = _TRAILING_WORD.search(piece)
+        if trailing is not None:  # "Forum of" when the name's last word went to the gazetteer
+            e -= len(piece) - trailing.start()
+            piece = piece[: trailing.start()]
         if len(piece.strip()) >= 2:
             out.append((s, e))
     return out

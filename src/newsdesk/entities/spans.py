@@ -36,6 +36,7 @@ from babel.core import UnknownLocaleError
 
 from newsdesk.entities.base import EntityType, Mention, Origin
 from newsdesk.entities.gazetteer import is_word_char, script_of
+from newsdesk.entities.normalize import strip_inflection
 
 _TOKEN = re.compile(r"\w(?:[\w'’.\-]*\w)?|&")
 _SENTENCE_END = ".!?:;\n\u3002\u061f|"
@@ -295,6 +296,7 @@ def find_name_spans(text: str, language: str | None) -> list[Mention]:
         if len(run) == 1 and not initial:
             repeated[run[0].text] = repeated.get(run[0].text, 0) + 1
     in_names = {t.text for run, _, _ in raw if len(run) > 1 for t in run}
+    in_names |= {strip_inflection(w.lower()) for w in in_names}
     out: list[Mention] = []
     for run, initial, before in raw:
         words = [t.text for t in run]
@@ -305,7 +307,11 @@ def find_name_spans(text: str, language: str | None) -> list[Mention]:
                 # article ("Velden" after "Mara Velden") that does not look like a noun
                 if words[0] not in in_names or _looks_german_noun(words[0]):
                     continue
-            elif words[0] not in in_names and (initial or repeated.get(words[0], 0) < 2):
+            elif strip_inflection(words[0].lower()) not in in_names and (
+                initial or before not in _LOCATIVES or repeated.get(words[0], 0) < 2
+            ):
+                # capitals alone make no name: a part of a full name seen in the article, or
+                # a repeated word after a locative preposition ("en Mendoza") is one
                 continue
         if lang == "de" and not single and not _german_run_ok(words, before):
             continue
