@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -12,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from newsdesk.cli._app import app, console, err_console, state
 from newsdesk.cli._progress import RichProgress
-from newsdesk.store import Analysis, Article, Claim, ClaimLink, Passage, Snapshot
+from newsdesk.provenance import ResolvedCitation, cited_articles, cited_ids, resolve_citations
+from newsdesk.store import Analysis, Claim, ClaimLink
 from newsdesk.write.model import SectionKey
 from newsdesk.write.stage import run_write_stage
 
@@ -105,7 +108,6 @@ def analyses_show(
         if a.review_reasons:
             console.print("[yellow]needs an editor: " + "; ".join(a.review_reasons) + "[/]")
         section = None
-        cited: list[str] = []
         for sent in a.sentences:
             if sent.section != section:
                 section = sent.section
@@ -113,52 +115,52 @@ def analyses_show(
             marks = "".join(f"[{c}]" for c in sent.citations)
             flag = "" if sent.verified else f" [red](unsupported: {sent.reason})[/]"
             console.print(f"{sent.text} [dim]{marks}[/]{flag}")
-            cited += [c for c in sent.citations if c not in cited]
         console.print("\n[bold]Sources[/]")
-        for src in _sources(s, cited):
+        for src in _sources(resolve_citations(s, cited_ids(a.sentences)).values()):
             console.print(
                 f"- {src['outlet']} ({src['language']}, {src['published']}) {src['url']} "
                 f"[dim]snapshot #{src['snapshot_id']}[/]"
             )
 
 
-def _sources(s: Session, passage_ids: list[str]) -> list[dict[str, Any]]:
-    passages = {p.id: p for p in s.scalars(select(Passage).where(Passage.id.in_(passage_ids)))}
-    art_ids = sorted({p.article_id for p in passages.values()})
-    arts = {a.id: a for a in s.scalars(select(Article).where(Article.id.in_(art_ids)))}
-    out = []
-    for aid in art_ids:
-        art = arts[aid]
-        out.append(
-            {
-                "article_id": art.id,
-                "outlet": art.outlet,
-                "language": art.language,
-                "published": art.published_at.isoformat() if art.published_at else None,
-                "url": art.url,
-                "title": art.title,
-                "snapshot_id": art.snapshot_id,
-            }
-        )
-    return out
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def _sources(citations: Iterable[ResolvedCitation]) -> list[dict[str, Any]]:
+    """The cited articles by id, as `show` prints and `export` writes them."""
+    return [
+        {
+            "article_id": art.id,
+            "outlet": art.outlet,
+            "language": art.language,
+            "published": _iso(art.published),
+            "url": art.url,
+            "title": art.title,
+            "snapshot_id": art.snapshot_id,
+        }
+        for art in sorted(cited_articles(citations), key=lambda x: x.id)
+    ]
+
+
+def _citation(c: ResolvedCitation) -> dict[str, Any]:
+    art = c.article
+    return {
+        "passage_id": c.passage_id,
+        "text": c.text,
+        "outlet": art.outlet if art else None,
+        "language": art.language if art else None,
+        "published": _iso(art.published) if art else None,
+        "url": art.url if art else None,
+        "snapshot": {"id": art.snapshot_id, "url": art.snapshot_url}
+        if art and art.snapshot_id
+        else None,
+    }
 
 
 def export_analysis(s: Session, a: Analysis) -> dict[str, Any]:
     """An analysis as JSON: sentences with citations resolved to passage text and source URL."""
-    ids = sorted({c for sent in a.sentences for c in sent.citations})
-    passages = {p.id: p for p in s.scalars(select(Passage).where(Passage.id.in_(ids)))}
-    arts = {
-        x.id: x
-        for x in s.scalars(
-            select(Article).where(Article.id.in_({p.article_id for p in passages.values()}))
-        )
-    }
-    snaps = {
-        x.id: x.url
-        for x in s.scalars(
-            select(Snapshot).where(Snapshot.id.in_({x.snapshot_id for x in arts.values()}))
-        )
-    }
+    resolved = resolve_citations(s, cited_ids(a.sentences))
     sections: list[dict[str, Any]] = []
     for sent in a.sentences:
         if not sections or sections[-1]["key"] != sent.section:
@@ -167,23 +169,6 @@ def export_analysis(s: Session, a: Analysis) -> dict[str, Any]:
                     "key": sent.section,
                     "title": SectionKey.TITLES.get(sent.section, sent.section),
                     "sentences": [],
-                }
-            )
-        citations = []
-        for pid in sent.citations:
-            p = passages.get(pid)
-            art = arts.get(p.article_id) if p else None
-            citations.append(
-                {
-                    "passage_id": pid,
-                    "text": p.text if p else None,
-                    "outlet": art.outlet if art else None,
-                    "language": art.language if art else None,
-                    "published": art.published_at.isoformat() if art and art.published_at else None,
-                    "url": art.url if art else None,
-                    "snapshot": {"id": art.snapshot_id, "url": snaps.get(art.snapshot_id)}
-                    if art and art.snapshot_id
-                    else None,
                 }
             )
         sections[-1]["sentences"].append(
@@ -195,7 +180,7 @@ def export_analysis(s: Session, a: Analysis) -> dict[str, Any]:
                 "verified": sent.verified,
                 "support": sent.support,
                 "reason": sent.reason,
-                "citations": citations,
+                "citations": [_citation(resolved[pid]) for pid in sent.citations],
             }
         )
     return {
@@ -214,7 +199,7 @@ def export_analysis(s: Session, a: Analysis) -> dict[str, Any]:
         "review_reasons": a.review_reasons,
         "created_at": a.created_at.isoformat(),
         "sections": sections,
-        "sources": _sources(s, ids),
+        "sources": _sources(resolved.values()),
     }
 
 

@@ -7,24 +7,16 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsdesk.store import Article, Claim, ClaimLink, Entity, Mention, Passage, StoryArticle
+from newsdesk.provenance import (
+    TITLE_PREFIX,
+    load_cited_passages,
+    load_cited_titles,
+    original_passages,
+    source_passage,
+    story_articles,
+)
+from newsdesk.store import Article, Claim, ClaimLink, Entity, Mention, StoryArticle
 from newsdesk.write.model import SourcePassage
-
-TITLE_PREFIX = "title:"
-
-
-def _source_passage(p: Passage, a: Article) -> SourcePassage:
-    return SourcePassage(
-        passage_id=p.id,
-        text=p.text,
-        article_id=a.id,
-        outlet=a.outlet,
-        lang=a.language,
-        published=a.published_at,
-        url=a.url,
-        title=a.title,
-        position=p.position,
-    )
 
 
 def _story_article_ids(session: Session, story_id: int) -> list[int]:
@@ -36,40 +28,21 @@ def _story_article_ids(session: Session, story_id: int) -> list[int]:
 def cited_sources(session: Session, ids: Iterable[str]) -> dict[str, SourcePassage | str]:
     """The passages (and 'title:<article id>' titles) with these ids, as verify wants them."""
     ids = set(ids)
-    out: dict[str, SourcePassage | str] = {}
-    passage_ids = [i for i in ids if not i.startswith(TITLE_PREFIX)]
-    if passage_ids:
-        rows = session.execute(
-            select(Passage, Article)
-            .join(Article, Article.id == Passage.article_id)
-            .where(Passage.id.in_(passage_ids))
-        ).all()
-        for p, a in rows:
-            out[p.id] = _source_passage(p, a)
-    title_ids = [i.removeprefix(TITLE_PREFIX) for i in ids if i.startswith(TITLE_PREFIX)]
-    numeric = [int(t) for t in title_ids if t.isdigit()]
-    if numeric:
-        for a in session.scalars(select(Article).where(Article.id.in_(numeric))):
-            if a.title:
-                out[f"{TITLE_PREFIX}{a.id}"] = a.title
+    out: dict[str, SourcePassage | str] = {
+        pid: source_passage(p, a)
+        for pid, (p, a) in load_cited_passages(session, ids).items()
+        if a is not None
+    }
+    out.update({key: a.title for key, a in load_cited_titles(session, ids).items() if a.title})
     return out
 
 
 def story_sources(session: Session, story_id: int) -> dict[str, SourcePassage | str]:
     """Every passage of the story's original articles and every title, for headline checks."""
-    ids = _story_article_ids(session, story_id)
-    out: dict[str, SourcePassage | str] = {}
-    if not ids:
-        return out
-    rows = session.execute(
-        select(Passage, Article)
-        .join(Article, Article.id == Passage.article_id)
-        .where(Article.id.in_(ids), Article.duplicate_of_id.is_(None))
-        .order_by(Article.id, Passage.position)
-    ).all()
-    for p, a in rows:
-        out[p.id] = _source_passage(p, a)
-    for a in session.scalars(select(Article).where(Article.id.in_(ids))):
+    # by article id, as the passages were stored: the verifier reads them one after another
+    articles = sorted(story_articles(session, story_id), key=lambda a: a.id)
+    out: dict[str, SourcePassage | str] = {p.passage_id: p for p in original_passages(articles)}
+    for a in articles:
         if a.title:
             out[f"{TITLE_PREFIX}{a.id}"] = a.title
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -49,18 +50,16 @@ from newsdesk.desk import (
 )
 from newsdesk.desk.errors import AnalysisNotFound
 from newsdesk.desk.workflow import EmptyEdit
-from newsdesk.settings import Settings
+from newsdesk.provenance import ResolvedCitation, cited_ids, resolve_citations
 from newsdesk.store import (
     Analysis,
     AnalysisSentence,
     AnalysisStatus,
-    Article,
-    Passage,
     Role,
-    Store,
     Story,
     User,
 )
+from newsdesk.web.app_state import app_settings, app_store
 from newsdesk.web.auth import (
     SESSION_TARGET,
     checked_form,
@@ -100,16 +99,6 @@ EditorOnly = Depends(require_user(Role.EDITOR))
 AdminOnly = Depends(require_user(Role.ADMIN))
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
@@ -117,7 +106,7 @@ def _render(
     user = current_user(request)
     flash = FLASH.get(request.query_params.get("msg", ""))
     base = {
-        "site_title": _settings(request).site_title,
+        "site_title": app_settings(request).site_title,
         "user": user,
         "is_editor": user is not None and Role.at_least(user.role, Role.EDITOR),
         "is_admin": user is not None and Role.at_least(user.role, Role.ADMIN),
@@ -177,7 +166,7 @@ async def login_submit(request: Request) -> Response:
     sid = new_session_id()
     error, status, headers = "", 200, {}
     user: User | None = None
-    with _store(request).session() as s:
+    with app_store(request).session() as s:
         # the attempt rows are committed with this transaction whatever the outcome
         try:
             user = authenticate(
@@ -185,7 +174,7 @@ async def login_submit(request: Request) -> Response:
                 username,
                 password,
                 client=client_address(request),
-                settings=_settings(request),
+                settings=app_settings(request),
             )
             record_event(s, user, "login", SESSION_TARGET, sid, {"client": client_address(request)})
         except LoginRateLimited as exc:
@@ -213,7 +202,7 @@ async def login_submit(request: Request) -> Response:
 async def logout(request: Request, user: User = SignedIn) -> Response:
     await checked_form(request)
     session = load_session(request)
-    with _store(request).session() as s:
+    with app_store(request).session() as s:
         if session is not None:
             record_event(s, _actor(s, user), "logout", SESSION_TARGET, session.sid)
     response = _redirect("/desk/login", "signed-out")
@@ -226,7 +215,7 @@ async def logout(request: Request, user: User = SignedIn) -> Response:
 
 @router.get("")
 def queue_page(request: Request, user: User = SignedIn) -> Response:
-    with _store(request).session() as s:
+    with app_store(request).session() as s:
         publish_due(s)
         items = review_queue(s)
         return _render(request, "desk/queue.html", {"items": items})
@@ -264,39 +253,26 @@ class SectionView:
     sentences: list[SentenceView]
 
 
-def _cited_passages(session: Session, ids: set[str]) -> dict[str, CitedPassage]:
-    out: dict[str, CitedPassage] = {}
-    passage_ids = [i for i in ids if not i.startswith("title:")]
-    if passage_ids:
-        rows = session.execute(
-            select(Passage, Article)
-            .join(Article, Article.id == Passage.article_id)
-            .where(Passage.id.in_(passage_ids))
-        ).all()
-        for p, a in rows:
-            out[p.id] = CitedPassage(
-                p.id, p.text, a.outlet, a.language or "", a.url or a.canonical_url, a.title
-            )
-    titles = [i for i in ids if i.startswith("title:") and i[6:].isdigit()]
-    if titles:
-        for a in session.scalars(
-            select(Article).where(Article.id.in_([int(t[6:]) for t in titles]))
-        ):
-            key = f"title:{a.id}"
-            out[key] = CitedPassage(
-                key, a.title, a.outlet, a.language or "", a.url or a.canonical_url, "headline"
-            )
-    return out
+def _cited_passage(c: ResolvedCitation) -> CitedPassage | None:
+    art = c.article
+    if art is None or c.text is None:
+        return None
+    title = "headline" if c.headline else art.title
+    return CitedPassage(
+        c.passage_id, c.text, art.outlet, art.language or "", art.url or art.canonical_url, title
+    )
 
 
 def _sections(session: Session, analysis: Analysis) -> list[SectionView]:
-    cited = _cited_passages(session, {c for s in analysis.sentences for c in s.citations})
+    resolved = resolve_citations(session, cited_ids(analysis.sentences), titles=True)
+    cited = {pid: _cited_passage(c) for pid, c in resolved.items()}
     sections: dict[str, SectionView] = {}
     for sent in sorted(analysis.sentences, key=lambda s: (s.section_order, s.position)):
         view = SentenceView(sent)
         for pid in sent.citations:
-            if pid in cited:
-                view.passages.append(cited[pid])
+            passage = cited[pid]
+            if passage is not None:
+                view.passages.append(passage)
             else:
                 view.missing.append(pid)
         sections.setdefault(sent.section, SectionView(sent.section, [])).sentences.append(view)
@@ -321,7 +297,7 @@ def _user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
 def _analysis_page(
     request: Request, analysis_id: int, *, error: str | None = None, status_code: int = 200
 ) -> Response:
-    with _store(request).session() as s:
+    with app_store(request).session() as s:
         publish_due(s)
         analysis = _get_analysis(s, analysis_id)
         story = s.get(Story, analysis.story_id)
@@ -370,7 +346,7 @@ async def edit_submit(request: Request, analysis_id: int, user: User = SignedIn)
     headline = form.get("headline")
     dek = form.get("dek")
     try:
-        with _store(request).session() as s:
+        with app_store(request).session() as s:
             new = edit_analysis(
                 s,
                 analysis_id,
@@ -379,7 +355,7 @@ async def edit_submit(request: Request, analysis_id: int, user: User = SignedIn)
                 dek=dek if isinstance(dek, str) else None,
                 sentences=edits,
                 note=_field(form, "note"),
-                settings=_settings(request),
+                settings=app_settings(request),
             )
             new_id = new.id
     except EmptyEdit:
@@ -412,7 +388,7 @@ async def approve_submit(request: Request, analysis_id: int, user: User = Signed
             status_code=400,
         )
     try:
-        with _store(request).session() as s:
+        with app_store(request).session() as s:
             status = approve(s, analysis_id, _actor(s, user), publish_at=publish_at).status
     except DeskError as exc:
         return _desk_failure(request, analysis_id, exc)
@@ -420,52 +396,66 @@ async def approve_submit(request: Request, analysis_id: int, user: User = Signed
     return _redirect(f"/desk/analyses/{analysis_id}", msg)
 
 
-@router.post("/analyses/{analysis_id}/reject")
-async def reject_submit(request: Request, analysis_id: int, user: User = SignedIn) -> Response:
+async def _decide_with_text(
+    request: Request,
+    analysis_id: int,
+    user: User,
+    *,
+    field: str,
+    required: str,
+    decide: Callable[[Session, int, User, str], Analysis],
+    msg: str,
+) -> Response:
+    """A decision that needs a text from the form (a reason, a note): refused without one."""
     form = await checked_form(request)
-    reason = _field(form, "reason")
-    if not reason:
-        return _analysis_page(
-            request, analysis_id, error="Say why you reject this draft.", status_code=400
-        )
+    text = _field(form, field)
+    if not text:
+        return _analysis_page(request, analysis_id, error=required, status_code=400)
     try:
-        with _store(request).session() as s:
-            reject(s, analysis_id, _actor(s, user), reason)
+        with app_store(request).session() as s:
+            decide(s, analysis_id, _actor(s, user), text)
     except DeskError as exc:
         return _desk_failure(request, analysis_id, exc)
-    return _redirect(f"/desk/analyses/{analysis_id}", "rejected")
+    return _redirect(f"/desk/analyses/{analysis_id}", msg)
+
+
+@router.post("/analyses/{analysis_id}/reject")
+async def reject_submit(request: Request, analysis_id: int, user: User = SignedIn) -> Response:
+    return await _decide_with_text(
+        request,
+        analysis_id,
+        user,
+        field="reason",
+        required="Say why you reject this draft.",
+        decide=reject,
+        msg="rejected",
+    )
 
 
 @router.post("/analyses/{analysis_id}/retract")
 async def retract_submit(request: Request, analysis_id: int, user: User = SignedIn) -> Response:
-    form = await checked_form(request)
-    reason = _field(form, "reason")
-    if not reason:
-        return _analysis_page(
-            request, analysis_id, error="Say why you retract this piece.", status_code=400
-        )
-    try:
-        with _store(request).session() as s:
-            retract(s, analysis_id, _actor(s, user), reason)
-    except DeskError as exc:
-        return _desk_failure(request, analysis_id, exc)
-    return _redirect(f"/desk/analyses/{analysis_id}", "retracted")
+    return await _decide_with_text(
+        request,
+        analysis_id,
+        user,
+        field="reason",
+        required="Say why you retract this piece.",
+        decide=retract,
+        msg="retracted",
+    )
 
 
 @router.post("/analyses/{analysis_id}/correct")
 async def correct_submit(request: Request, analysis_id: int, user: User = SignedIn) -> Response:
-    form = await checked_form(request)
-    note = _field(form, "note")
-    if not note:
-        return _analysis_page(
-            request, analysis_id, error="A correction needs a note for readers.", status_code=400
-        )
-    try:
-        with _store(request).session() as s:
-            correct(s, analysis_id, _actor(s, user), note)
-    except DeskError as exc:
-        return _desk_failure(request, analysis_id, exc)
-    return _redirect(f"/desk/analyses/{analysis_id}", "corrected")
+    return await _decide_with_text(
+        request,
+        analysis_id,
+        user,
+        field="note",
+        required="A correction needs a note for readers.",
+        decide=correct,
+        msg="corrected",
+    )
 
 
 # -- versions --------------------------------------------------------------------------
@@ -511,7 +501,7 @@ def _diff_rows(lines: list[DiffLine]) -> list[DiffRow]:
 def diff_page(
     request: Request, analysis_id: int, against: int | None = None, user: User = SignedIn
 ) -> Response:
-    with _store(request).session() as s:
+    with app_store(request).session() as s:
         new = _get_analysis(s, analysis_id)
         versions = analysis_versions(s, analysis_id)
         if against is None:
@@ -545,14 +535,14 @@ def audit_page(
     target_id: str | None = None,
     user: User = SignedIn,
 ) -> Response:
-    with _store(request).session() as s:
+    with app_store(request).session() as s:
         events = audit_events(s, target_type=target_type or None, target_id=target_id or None)
         context = {"events": events, "target_type": target_type, "target_id": target_id}
         return _render(request, "desk/audit.html", context)
 
 
 def _users_page(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
-    with _store(request).session() as s:
+    with app_store(request).session() as s:
         context = {"users": list_users(s), "roles": Role.ALL, "error": error}
         return _render(request, "desk/users.html", context, status_code=status_code)
 
@@ -578,7 +568,7 @@ async def users_submit(request: Request, user: User = AdminOnly) -> Response:
     form = await checked_form(request)
     username, role = _field(form, "username"), _field(form, "role")
     try:
-        with _store(request).session() as s:
+        with app_store(request).session() as s:
             actor = _actor(s, user)
             target = s.scalar(select(User).where(User.username == username))
             if target is None:

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsdesk.personas import Persona, load_personas
-from newsdesk.settings import Settings
-from newsdesk.store import Analysis, AnalysisStatus, Entity, Store, Story
+from newsdesk.store import Analysis, AnalysisStatus, Entity, Story
 from newsdesk.web import published as pub
+from newsdesk.web.app_state import app_settings, app_store
 from newsdesk.web.sanitize import safe_url, source_link
 from newsdesk.web.search import search
 from newsdesk.web.templating import templates
@@ -57,21 +57,11 @@ templates.env.filters["source_link"] = source_link
 templates.env.filters["safe_url"] = safe_url
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _personas(request: Request) -> dict[str, Persona]:
     """The configured personas by id, read once per app."""
     cached = getattr(request.app.state, "public_personas", None)
     if cached is None:
-        cached = {p.id: p for p in load_personas(_settings(request).personas_file)}
+        cached = {p.id: p for p in load_personas(app_settings(request).personas_file)}
         request.app.state.public_personas = cached
     return dict(cached)
 
@@ -79,7 +69,7 @@ def _personas(request: Request) -> dict[str, Persona]:
 def _render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    settings = _settings(request)
+    settings = app_settings(request)
     context = {"site_title": settings.site_title, "site_url": settings.site_url, **context}
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
@@ -112,7 +102,7 @@ def _chart(name: str, session: Session, story_id: int) -> Markup | None:
 def home(request: Request) -> Response:
     """The front page: newest analyses by persona, top and breaking stories."""
     personas = _personas(request)
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         latest = pub.latest_analyses(s, limit=60)
         groups: dict[str, list[Analysis]] = {}
         # the newest piece leads the page; the persona sections list the others
@@ -144,7 +134,7 @@ def analysis_page(request: Request, raw_id: str) -> Response:
     missing = f"No analysis {raw_id}: it may have been retracted or never published."
     analysis_id = _parse_id(raw_id, missing)
     personas = _personas(request)
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         a = pub.public_analysis(s, analysis_id)
         if a is None:
             raise HTTPException(404, missing)
@@ -191,7 +181,7 @@ def story_page(request: Request, raw_id: str) -> Response:
     """A story: its coverage timeline, articles by date, entities and published analyses."""
     missing = f"No story {raw_id}: stories are numbered as they form; try search."
     story_id = _parse_id(raw_id, missing)
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         story = s.get(Story, story_id)
         if story is None:
             raise HTTPException(404, missing)
@@ -215,14 +205,14 @@ def story_page(request: Request, raw_id: str) -> Response:
 @router.get("/tags", include_in_schema=False)
 def tags_page(request: Request) -> Response:
     """Every tag of a published analysis, with counts."""
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         return _render(request, "tags.html", {"tags": pub.tag_counts(s)})
 
 
 @router.get("/tags/{tag:path}", include_in_schema=False)
 def tag_page(request: Request, tag: str) -> Response:
     """Published analyses carrying one tag."""
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         analyses = pub.latest_analyses(s, tag=tag, limit=None)
         if not analyses:
             raise HTTPException(404, f"No published analysis is tagged {tag!r}.")
@@ -242,7 +232,7 @@ def tag_page(request: Request, tag: str) -> Response:
 def personas_page(request: Request) -> Response:
     """The analysts (invented personas) and their beats."""
     personas = _personas(request)
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         counts: dict[str, int] = {}
         for pid in s.scalars(pub.newest_published().with_only_columns(Analysis.persona_id)):
             counts[pid] = counts.get(pid, 0) + 1
@@ -257,7 +247,7 @@ def persona_page(request: Request, persona_id: str) -> Response:
     persona = _personas(request).get(persona_id)
     if persona is None:
         raise HTTPException(404, f"No persona {persona_id!r}: see the list of personas.")
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         analyses = pub.latest_analyses(s, persona_id=persona.id, limit=20)
         return _render(
             request,
@@ -275,7 +265,7 @@ def entity_page(request: Request, raw_id: str) -> Response:
     """An entity: name, type, aliases and the stories that mention it."""
     missing = f"No entity {raw_id}: it may have been merged into another; try search."
     entity_id = _parse_id(raw_id, missing)
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         entity = s.get(Entity, entity_id)
         if entity is None:
             raise HTTPException(404, missing)
@@ -296,7 +286,7 @@ def search_page(request: Request, q: str = "") -> Response:
     hits = []
     if q:
         # search may (re)index what changed since the last search, so it needs a write session
-        with _store(request).session() as s:
+        with app_store(request).session() as s:
             hits = search(s, q, limit=30)
     return _render(request, "search.html", {"q": q, "hits": hits})
 
@@ -304,13 +294,13 @@ def search_page(request: Request, q: str = "") -> Response:
 @router.get("/sitemap.xml", include_in_schema=False)
 def sitemap(request: Request) -> Response:
     """Every public page's absolute URL, for search engines."""
-    base = _settings(request).site_url.rstrip("/")
+    base = app_settings(request).site_url.rstrip("/")
     entries: list[tuple[str, dt.datetime | None]] = [
         ("/", None),
         ("/personas", None),
         ("/tags", None),
     ]
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         for a in s.scalars(pub.newest_published()):
             entries.append((f"/analyses/{a.id}", a.updated_at))
         for sid, last_seen in s.execute(
@@ -337,13 +327,13 @@ def snapshot_page(request: Request, raw_id: str) -> Response:
     """An archived source page, as plain text: never served as a live page from our origin."""
     missing = f"No archived page {raw_id}: only pages an article was read from are kept."
     snapshot_id = _parse_id(raw_id, missing)
-    with _store(request).reader() as s:
+    with app_store(request).reader() as s:
         snap = pub.public_snapshot(s, snapshot_id)
         if snap is None:
             raise HTTPException(404, missing)
         preamble = (
             f"Archived copy of {snap.url}\n"
-            f"Fetched {snap.fetched_at:%Y-%m-%d %H:%M} UTC by {_settings(request).site_title}; "
+            f"Fetched {snap.fetched_at:%Y-%m-%d %H:%M} UTC by {app_settings(request).site_title}; "
             f"{snap.size} bytes, sha256 {snap.sha256}.\n"
             "Shown as plain text: the raw page as it was read, not rendered.\n" + "-" * 72 + "\n\n"
         )

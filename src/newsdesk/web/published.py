@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from newsdesk import provenance
 from newsdesk.store import (
     Analysis,
     AnalysisSentence,
@@ -18,7 +19,6 @@ from newsdesk.store import (
     Article,
     Entity,
     Mention,
-    Passage,
     Snapshot,
     Story,
     StoryArticle,
@@ -198,20 +198,13 @@ def resolve_citations(session: Session, analysis: Analysis) -> Citations:
     for section in sections_of(analysis):
         for sent in section.sentences:
             order += [c for c in sent.citations if c not in order]
-    passages = {p.id: p for p in session.scalars(select(Passage).where(Passage.id.in_(order)))}
-    arts = {
-        a.id: a
-        for a in session.scalars(
-            select(Article).where(Article.id.in_({p.article_id for p in passages.values()}))
-        )
-    }
+    resolved = provenance.resolve_citations(session, order)
     by_passage: dict[str, CitedPassage] = {}
     sources: dict[int, CitedSource] = {}
     missing: list[CitedPassage] = []
     for number, pid in enumerate(order, start=1):
-        p = passages.get(pid)
-        art = arts.get(p.article_id) if p else None
-        cited = CitedPassage(number, pid, p.text if p else None, art.id if art else None)
+        art = resolved[pid].article
+        cited = CitedPassage(number, pid, resolved[pid].text, resolved[pid].article_id)
         by_passage[pid] = cited
         if art is None:
             missing.append(cited)
@@ -221,7 +214,7 @@ def resolve_citations(session: Session, analysis: Analysis) -> Citations:
                 article_id=art.id,
                 outlet=art.outlet,
                 language=art.language,
-                published=art.published_at,
+                published=art.published,
                 url=art.url,
                 href=safe_url(art.url),
                 title=art.title,

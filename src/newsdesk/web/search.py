@@ -14,10 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from newsdesk.store import Analysis, AnalysisStatus, Article, Story, StoryArticle
+from newsdesk.web.published import newest_published
 
 log = logging.getLogger(__name__)
 
@@ -121,23 +122,8 @@ def index_story(session: Session, story: Story) -> None:
 
 def _wanted_analyses(session: Session) -> dict[int, str]:
     # only the newest published version of each story+persona is searchable
-    newest = (
-        select(
-            Analysis.story_id,
-            Analysis.persona_id,
-            func.max(Analysis.version).label("version"),
-        )
-        .where(Analysis.status == AnalysisStatus.PUBLISHED)
-        .group_by(Analysis.story_id, Analysis.persona_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(Analysis.id, Analysis.status, Analysis.updated_at).join(
-            newest,
-            (Analysis.story_id == newest.c.story_id)
-            & (Analysis.persona_id == newest.c.persona_id)
-            & (Analysis.version == newest.c.version),
-        )
+        newest_published().with_only_columns(Analysis.id, Analysis.status, Analysis.updated_at)
     )
     return {aid: f"{status}:{updated.isoformat()}" for aid, status, updated in rows}
 

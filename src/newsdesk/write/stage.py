@@ -26,6 +26,7 @@ from newsdesk.llm.base import LLMBadResponse, LLMUnavailable
 from newsdesk.personas import Persona, load_personas, route_story
 from newsdesk.personas.routing import Routing, StoryProfile
 from newsdesk.progress import Progress, null_progress
+from newsdesk.provenance import original_passages, story_articles
 from newsdesk.settings import Settings
 from newsdesk.store import (
     Analysis,
@@ -40,7 +41,6 @@ from newsdesk.store import (
     Mention,
     Store,
     Story,
-    StoryArticle,
     utcnow,
 )
 from newsdesk.verify import verify_draft
@@ -76,39 +76,9 @@ class WriteReport:
 # -- the story as the writer sees it -------------------------------------------------------
 
 
-def story_articles(session: Session, story_id: int) -> list[Article]:
-    """The story's articles, oldest first."""
-    return list(
-        session.scalars(
-            select(Article)
-            .join(StoryArticle, StoryArticle.article_id == Article.id)
-            .where(StoryArticle.story_id == story_id)
-            .order_by(Article.published_at, Article.id)
-        )
-    )
-
-
 def source_passages(articles: list[Article]) -> list[SourcePassage]:
     """Citable passages of the story's original articles (copies add outlets, not text)."""
-    out: list[SourcePassage] = []
-    for a in articles:
-        if a.duplicate_of_id is not None:
-            continue
-        for p in a.passages:
-            out.append(
-                SourcePassage(
-                    passage_id=p.id,
-                    text=p.text,
-                    article_id=a.id,
-                    outlet=a.outlet,
-                    lang=a.language,
-                    published=a.published_at,
-                    url=a.url,
-                    title=a.title,
-                    position=p.position,
-                )
-            )
-    return out[:MAX_PASSAGES]
+    return original_passages(articles)[:MAX_PASSAGES]
 
 
 def refresh_claims(session: Session, story_id: int, articles: list[Article]) -> list[DisputeBrief]:
