@@ -20,8 +20,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from newsdesk.settings import Settings
 from newsdesk.store import AuditEvent, Role, Store, User
+from newsdesk.web.app_state import app_settings, app_store
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +43,6 @@ class DeskSession:
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.secret_key, salt="newsdesk.desk.session")
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
 
 
 def password_fingerprint(secret_key: str, password_hash: str) -> str:
@@ -91,11 +81,11 @@ def load_session(request: Request) -> DeskSession | None:
     if not raw:
         return None
     try:
-        data = _serializer(request).loads(raw, max_age=_settings(request).session_max_age)
+        data = _serializer(request).loads(raw, max_age=app_settings(request).session_max_age)
         uid, sid, fingerprint = int(data["u"]), str(data["s"]), str(data["p"])
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
-    store = _store(request)
+    store = app_store(request)
     with store.reader() as s:
         user = s.get(User, uid)
     if user is None or user.disabled:
@@ -153,7 +143,7 @@ def require_user(role: str = Role.CONTRIBUTOR) -> Callable[[Request], User]:
 
 def set_session_cookie(request: Request, response: Response, user: User, sid: str) -> None:
     """Sign `user` in on `response` (also used to slide the expiry on each desk page)."""
-    settings = _settings(request)
+    settings = app_settings(request)
     value = _serializer(request).dumps(
         {
             "u": user.id,
@@ -179,7 +169,7 @@ def clear_session_cookie(request: Request, response: Response) -> None:
         path="/",
         httponly=True,
         samesite="lax",
-        secure=not _settings(request).dev_mode,
+        secure=not app_settings(request).dev_mode,
     )
 
 
@@ -216,7 +206,7 @@ def ensure_anon_cookie(request: Request, response: Response) -> None:
         path="/desk",
         httponly=True,
         samesite="lax",
-        secure=not _settings(request).dev_mode,
+        secure=not app_settings(request).dev_mode,
     )
 
 
