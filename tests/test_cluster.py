@@ -148,7 +148,39 @@ def test_idle_stories_leave_the_hot_index() -> None:
     assert len(c.index) == 4
     c.add(feat("later", basis(9), hours=24.0 * 10))
     assert len(c.index) == 1
-    assert len(c.live_stories()) == 5
+    # idle stories leave memory too (the store keeps them); their articles keep their labels
+    assert [s.members for s in c.live_stories()] == [["later"]]
+    assert c.story_of("s0") == "story-1" and c.story_of("later") == "story-5"
+
+
+def test_pipeline_clusterer_forgets_idle_articles() -> None:
+    c = plain_clusterer(max_idle_days=5.0, remember_articles=False)
+    c.add(feat("old", basis(0), hours=0.0))
+    c.add(feat("new", basis(9), hours=24.0 * 10))
+    with pytest.raises(KeyError):
+        c.story_of("old")
+    # a copy of an article whose story left memory is placed by its own evidence
+    copy = ArticleFeatures(
+        id="copy", vector=unit(basis(0)), lang="en", names=frozenset(), numbers=frozenset(),
+        hours=24.0 * 10, headline="copy", duplicate_of="old",
+    )  # fmt: skip
+    res = c.add(copy)
+    assert res.is_new and res.story not in ("story-1", "story-2")
+
+
+def test_cached_centroids_follow_the_language_means() -> None:
+    """Cached centered vectors are recomputed when the story or the running means move."""
+    c = StoryClusterer(dim=16, learn_centering=True, index=ExactIndex(16))
+    rng = np.random.default_rng(3)
+    arts = [feat(f"x{i}", basis(i % 3) + 0.3 * rng.standard_normal(16), hours=float(i))
+            for i in range(30)]  # fmt: skip
+    for a in arts:
+        c.add(a)
+    probe = arts[0]
+    for story in c.live_stories():
+        cached = c.score_article(probe, story)
+        story.cache_key = None  # force the recomputation from sums and means
+        assert c.score_article(probe, story) == pytest.approx(cached, abs=1e-6)
 
 
 def test_converging_stories_merge() -> None:

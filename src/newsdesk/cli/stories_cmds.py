@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from newsdesk.cli._app import app, console, err_console, state
-from newsdesk.store import Article, Entity, Story, StoryArticle
+from newsdesk.store import Article, DevelopmentKind, Entity, Story, StoryArticle
 from newsdesk.stories.developments import developments_since
 
 stories_app = typer.Typer(help="Inspect stories: articles about one event, in any language.")
@@ -120,7 +120,9 @@ def stories_show(
         devs = developments_since(s, story.id, after)
         dev_table = Table("when", "kind", "what", "passage", title="developments")
         for d in devs:
+            # a claim's line carries the denial or contradiction it makes after the quote
+            width = 240 if d.kind == DevelopmentKind.CLAIM else 80
             dev_table.add_row(
-                f"{d.detected_at:%m-%d %H:%M}", d.kind, d.detail[:80], d.passage_id or ""
+                f"{d.detected_at:%m-%d %H:%M}", d.kind, d.detail[:width], d.passage_id or ""
             )
         console.print(dev_table)

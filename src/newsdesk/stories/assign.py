@@ -117,7 +117,9 @@ class StoryAssigner:
 
     # -- restore ---------------------------------------------------------------------------
     def _load(self) -> StoryClusterer:
-        clusterer = StoryClusterer(dim=self.dim, max_idle_days=self.settings.story_idle_days)
+        clusterer = StoryClusterer(
+            dim=self.dim, max_idle_days=self.settings.story_idle_days, remember_articles=False
+        )
         with self.store.reader() as s:
             latest = s.scalar(select(func.max(StoryRow.last_seen)))
             max_id = s.scalar(select(func.max(StoryRow.id))) or 0

@@ -115,6 +115,9 @@ class LanguageCentering:
         self.counts: dict[str, int] = {}
         self.total = np.zeros(dim, dtype=np.float64)
         self.n = 0
+        # bumped on every observation: callers key caches of centered vectors on it
+        self.version = 0
+        self._means: dict[str, np.ndarray] = {}
 
     def observe(self, lang: str, vector: np.ndarray) -> None:
         """Add one raw vector to its language's running mean."""
@@ -125,6 +128,8 @@ class LanguageCentering:
         self.counts[lang] += 1
         self.total += vector
         self.n += 1
+        self.version += 1
+        self._means.clear()
 
     def fit(self, langs: Sequence[str], vectors: np.ndarray) -> None:
         """Observe many vectors at once (warm start from stored or batch vectors)."""
@@ -133,6 +138,12 @@ class LanguageCentering:
 
     def mean(self, lang: str) -> np.ndarray:
         """The language's mean: its running sum shrunk toward its prior or the all-language mean."""
+        cached = self._means.get(lang)
+        if cached is None:
+            cached = self._means[lang] = self._compute_mean(lang)
+        return cached
+
+    def _compute_mean(self, lang: str) -> np.ndarray:
         k = self.prior_strength
         glob_prior = self.priors.get("*")
         if glob_prior is not None:
@@ -182,6 +193,7 @@ class LanguageCentering:
             obj.counts[lang] = int(count)
             obj.total += vec
             obj.n += int(count)
+        obj.version += 1
         return obj
 
 

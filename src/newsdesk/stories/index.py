@@ -37,7 +37,13 @@ class VectorIndex(Protocol):
 
 
 class USearchIndex:
-    """HNSW graph from the usearch package; half-precision storage keeps 1M x 384 near 1 GB."""
+    """HNSW graph from the usearch package over 8-bit quantised unit vectors.
+
+    The index only proposes candidates (each is then scored exactly against its current
+    centroid), so 8-bit storage costs no decision quality, while a quarter of the float32
+    bytes keeps the hot stories' graph in the CPU cache: measured on 2 shared cores, half-precision
+    search cost tripled per distance between 5k and 21k stories as the graph left the cache.
+    """
 
     def __init__(
         self,
@@ -45,14 +51,15 @@ class USearchIndex:
         connectivity: int = 16,
         expansion_add: int = 64,
         expansion_search: int = 64,
-        dtype: str = "f16",
+        dtype: str = "i8",
     ) -> None:
         from usearch.index import Index
 
         self.dim = dim
         self._index = Index(
             ndim=dim,
-            metric="ip",
+            # usearch scales i8 by the vector norm only under "cos"; on unit vectors cos == ip
+            metric="cos" if dtype == "i8" else "ip",
             dtype=dtype,
             connectivity=connectivity,
             expansion_add=expansion_add,

@@ -43,6 +43,7 @@ from newsdesk.store import (
     Story,
     utcnow,
 )
+from newsdesk.stories.developments import record_claim_developments
 from newsdesk.verify import verify_draft
 from newsdesk.watch import find_watch_items
 from newsdesk.write.extractive import ExtractiveWriter
@@ -134,6 +135,9 @@ def refresh_claims(session: Session, story_id: int, articles: list[Article]) -> 
                 score=link.score,
             )
         )
+    session.flush()
+    # new statements, denials and contradictions are developments of the story too
+    record_claim_developments(session, story_id, [c.id for c in claims], utcnow())
     briefs = []
     for d in disputes(claims, links):
         briefs.append(
