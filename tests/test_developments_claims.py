@@ -206,3 +206,16 @@ def test_stories_show_prints_claim_developments(tmp_path: Path) -> None:
     assert "claim" in out
     assert "The port authority said: 12,000 containers are stranded" in out
     assert "denies The port authority" in out
+
+
+def test_new_figures_read_as_written() -> None:
+    from newsdesk.stories.developments import show_numbers
+
+    assert show_numbers({"2.1e+06", "14", "4500", "3e+08", "7.8", "1.2e+09"}) == [
+        "7.8",
+        "14",
+        "4,500",
+        "2.1 million",
+        "300 million",
+        "1.2 billion",
+    ]

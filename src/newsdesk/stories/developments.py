@@ -120,6 +120,28 @@ def find_new_passages(
     return found[:limit]
 
 
+def show_numbers(numbers: set[str]) -> list[str]:
+    """Normalised figures ('2.1e+06', '4500') as readers write them, smallest first."""
+    shown: list[tuple[float, str]] = []
+    for text in numbers:
+        try:
+            value = float(text)
+        except ValueError:
+            shown.append((float("inf"), text))
+            continue
+        size = abs(value)
+        if size >= 1e9:
+            label = f"{value / 1e9:g} billion"
+        elif size >= 1e6:
+            label = f"{value / 1e6:g} million"
+        elif size >= 1000 and value == int(value):
+            label = f"{int(value):,}"
+        else:
+            label = f"{value:g}"
+        shown.append((value, label))
+    return [label for _, label in sorted(shown)]
+
+
 def record_developments(
     session: Session, story: Story, article: Article, *, is_new_story: bool, now: dt.datetime
 ) -> list[Development]:
@@ -143,7 +165,7 @@ def record_developments(
         for new in find_new_passages(session, article, story.id):
             reasons = []
             if new.new_numbers:
-                reasons.append("new figures " + ", ".join(sorted(new.new_numbers)[:4]))
+                reasons.append("new figures " + ", ".join(show_numbers(new.new_numbers)[:4]))
             if new.new_entities:
                 names = session.scalars(
                     select(Entity.name).where(Entity.id.in_(sorted(new.new_entities)))
