@@ -534,3 +534,71 @@ def test_german_plural_reporting_verb_and_he_after_a_body() -> None:
         ClaimSource("h-a1:1", '"We are ready," he told reporters.', "en", "h-a1", "o"),
     ]
     assert [c.speaker for c in extract_claims(src)] == ["The ministry"]
+
+
+def test_said_followed_by_a_capitalised_subject_keeps_it_in_the_content() -> None:
+    """ "said Varnish trawlers fired": only "told" and its kin take an addressee after the verb."""
+    said = _one("Captain Oda Lindqvist said Varnish trawlers fired flares at the ferry.", "en")
+    assert said == [
+        ("Captain Oda Lindqvist", "assert", "Varnish trawlers fired flares at the ferry.")
+    ]
+    told = extract_claims(
+        [
+            ClaimSource(
+                "t:0", "Lindqvist told the Harbour Echo that the ferry was late.", "en", "t", "x"
+            )
+        ],
+        ["Harbour Echo"],
+    )
+    assert told[0].according_to == "Harbour Echo"
+    assert told[0].content.startswith("the ferry was late")
+
+
+def test_two_accounts_set_side_by_side_in_one_sentence_are_rivals() -> None:
+    """ "with A saying X hit Y's boat and B saying Y's boat hit X's": who did it is disputed."""
+    text = (
+        "Two patrol boats collided off Cape Merrow on Monday, with Valdoria saying the Ostrian "
+        "boat rammed its cutter and Ostria saying the Valdorian cutter struck its boat."
+    )
+    claims = extract_claims([ClaimSource("p:0", text, "en", "p", "invented-wire")])
+    links = link_claims(claims)
+    assert [x.kind for x in links] == ["contradiction"]
+    (dispute,) = disputes(claims, links)
+    assert {dispute.claim.speaker, dispute.contesting[0].speaker} == {"Valdoria", "Ostria"}
+    # one sentence giving two speakers' matching accounts is no dispute
+    same = (
+        "Both sides met on Monday, with Valdoria saying the talks went well and Ostria saying "
+        "the talks went well."
+    )
+    agreed = extract_claims([ClaimSource("q:0", same, "en", "q", "invented-wire")])
+    assert link_claims(agreed) == []
+
+
+def test_other_articles_restating_the_denied_account_join_its_side() -> None:
+    """An unlinked restatement of the denied account in another article joins that side."""
+    src = [
+        ClaimSource(
+            "r-a1:0",
+            "Ostria's coast guard said the supply boat was carrying cement to the old lighthouse.",
+            "en",
+            "r-a1",
+            "invented-wire",
+        ),
+        ClaimSource(  # the same speaker on another subject stays out
+            "r-a1:1", "Ostria's coast guard said the weather was calm.", "en", "r-a1", "x"
+        ),
+        ClaimSource(
+            "r-a2:0",
+            "Valdoria on Friday released the manifest, rejecting Ostrian claims that the supply "
+            "boat was carrying cement to the old lighthouse.",
+            "en",
+            "r-a2",
+            "invented-times",
+        ),
+    ]
+    claims = extract_claims(src)
+    (dispute,) = disputes(claims, link_claims(claims))
+    side = [dispute.claim, *dispute.supporting]
+    assert "r-a1:0" in {c.passage_id for c in side}
+    assert "r-a1:1" not in dispute.passage_ids
+    assert {c.speaker for c in dispute.contesting} == {"Valdoria"}

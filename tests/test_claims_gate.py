@@ -25,10 +25,12 @@ OUTLET_NAMES = [
     o["name"]
     for o in json.loads((STORIES[0].parents[1] / "outlets.json").read_text(encoding="utf-8"))
 ]
-# Measured 2026-12-01 without the embedder: 37 of 41 entries (0.90) surfaced, 55 disputes
-# found, 9 matching no entry (8 before; the new one is s08's withdrawal threat found again in
-# Japanese: like 5 of the others, a real dispute the gold lists once). Floors sit at / above.
-RECALL_FLOOR = 0.9
+# Measured 2026-12-01 without the embedder: 38 of 41 entries (0.93) surfaced, 59 disputes
+# found, 10 matching no entry (9 before: s10's "Manila saying … rammed / Beijing saying …" rival
+# accounts, found in the wire story and its copy, name neither ship nor coast guard, so the name
+# check below cannot credit them; s10's cargo dispute now matches through the coast guard's
+# restatements). Floors sit at / above.
+RECALL_FLOOR = 0.92
 UNMATCHED_CEILING = 13
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9-]{2,}\b")
 _GENERIC = {

@@ -199,9 +199,9 @@ def test_disputed_claims_of_the_corpus_surface_in_what_is_disputed(
             (sid, d["claim"]) for sid, d in entries if len(set(d["articles"]) & cited_articles) >= 2
         ]
     store.dispose()
-    # 38/41 in tests/test_claims_section_gate.py 2026-12-01 (34 before, 28 before that); the 3
-    # misses are ledger gaps listed there. The goal stays every entry.
-    assert len(surfaced) >= 38, f"{len(surfaced)}/{len(entries)} disputed entries surfaced"
+    # 40/41 in tests/test_claims_section_gate.py 2026-12-01 (38, 34, 28 before); the miss is
+    # a ledger gap listed there. The goal stays every entry.
+    assert len(surfaced) >= 40, f"{len(surfaced)}/{len(entries)} disputed entries surfaced"
 
 
 def test_rewriting_a_current_story_adds_a_version(demo: tuple[Path, str]) -> None:

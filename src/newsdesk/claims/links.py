@@ -358,11 +358,14 @@ def _rival_accounts(
                 continue
             if a.content == b.content:
                 continue  # one statement attributed twice ("the people said … one of them said")
-            if fa.negated == fb.negated:
+            parallel = _side_by_side(a, b, fa, fb)
+            if fa.negated == fb.negated and not parallel:
                 continue  # rival accounts: one says it, the other says it is not so
             if rank[a.id] > rank[b.id]:
                 continue
             score = _overlap(fa, fb, a.lang == b.lang) + _similarity_bonus(similar, a, b)
+            if parallel and score >= 1.0:
+                score += _PARALLEL_BONUS
             if score >= _MIN_RIVAL and (best is None or score > best[0]):
                 best = (score, a)
         if best is not None:
@@ -379,6 +382,25 @@ def _rival_accounts(
                 )
             )
     return links
+
+
+# "with Manila saying X and Beijing saying Y": one sentence setting two accounts side by side
+_PARALLEL_BONUS = 1.5
+
+
+def _side_by_side(a: Claim, b: Claim, fa: _Features, fb: _Features) -> bool:
+    """Whether one sentence gives two sources' accounts of one subject with different actors.
+
+    A report that puts two speakers in parallel ("X saying …, Y saying …") in one passage, with
+    one verb, where each account names someone the other does not, sets rival versions side by
+    side (who rammed whom) even though neither is a negation of the other.
+    """
+    if a.passage_id != b.passage_id or a.verb != b.verb or a.stance != b.stance:
+        return False
+    speakers = {n.lower() for n in _NAME.findall(f"{a.speaker} {b.speaker}")}
+    names_a = {n.lower() for n in _NAME.findall(a.content)} - speakers
+    names_b = {n.lower() for n in _NAME.findall(b.content)} - speakers
+    return bool(names_a - names_b and names_b - names_a)
 
 
 def _timestamp(claim: Claim) -> float:
@@ -612,7 +634,9 @@ def disputes(claims: Sequence[Claim], links: Sequence[ClaimLink]) -> list[Disput
                 summary=_summary(claim, contesting),
             )
         )
-    result = [_with_echoes(d, claims) for d in result]
+    feats = {c.id: _features(c) for c in claims}
+    linked = {link.claim_id for link in links} | {link.contests_claim_id for link in links}
+    result = [_with_restatements(_with_echoes(d, claims), claims, feats, linked) for d in result]
     result.sort(key=lambda d: (-len(d.links), index[d.claim.id]))
     return result
 
@@ -673,6 +697,86 @@ def _with_echoes(dispute: Dispute, claims: Sequence[Claim]) -> Dispute:
         outlets=tuple(dict.fromkeys(c.outlet for c in involved)),
         passage_ids=tuple(dict.fromkeys(c.passage_id for c in involved)),
     )
+
+
+def _restates(a: Claim, b: Claim, feats: dict[str, _Features]) -> float:
+    """How closely two statements say one thing: shared words over both lengths, content names.
+
+    Stricter than `_overlap` (which divides by the shorter claim and counts speakers): a long
+    statement touching a short one's subject does not restate it.
+    """
+    wa, wb = feats[a.id].words, feats[b.id].words
+    score = 0.0
+    if a.lang == b.lang and wa and wb:
+        score += 8.0 * len(wa & wb) / max(8, len(wa) + len(wb))
+    names = {n.lower() for n in _NAME.findall(a.content)} & {
+        n.lower() for n in _NAME.findall(b.content)
+    }
+    return score + 0.5 * min(2, len(names))
+
+
+def _best_overlap(c: Claim, side: Sequence[Claim], feats: dict[str, _Features]) -> float:
+    """How closely `c` restates the closest account on one side."""
+    return max((_restates(c, s, feats) for s in side), default=0.0)
+
+
+def _with_restatements(
+    dispute: Dispute,
+    claims: Sequence[Claim],
+    feats: dict[str, _Features],
+    linked: set[str],
+) -> Dispute:
+    """The dispute with other articles' statements that restate one side's account.
+
+    An account over no figure is usually repeated by other outlets without a frame linking it
+    to the rival ("the coast guard said the boat carried building materials"): an unlinked
+    statement from another article restating one side's account, and not the other's, joins
+    that side. Denials on the other side restate what they reject, so only the other side's
+    own accounts count against a restatement.
+    """
+    side_a = (dispute.claim, *dispute.supporting)
+    side_b = dispute.contesting
+    if any(c.numbers for c in (*side_a, *side_b)) and any(
+        q.unit == r.unit for c in side_a for q in c.numbers for d in side_b for r in d.numbers
+    ):
+        return dispute  # a dispute over figures: _with_echoes matches figures instead
+    accounts = {
+        0: [c for c in side_a if c.stance in ("assert", "confirm")],
+        1: [c for c in side_b if c.stance in ("assert", "confirm")],
+    }
+    speakers = {feats[c.id].speaker for c in (*side_a, *side_b)}
+    articles = set(dispute.article_ids)
+    extra: dict[int, list[Claim]] = {0: [], 1: []}
+    for c in claims:
+        if c.id in linked or c.article_id in articles or c.stance not in ("assert", "confirm"):
+            continue
+        fc = feats[c.id]
+        scores = {k: _best_overlap(c, v, feats) for k, v in accounts.items()}
+        side = max(scores, key=lambda k: scores[k])
+        if scores[side] < _MIN_RESTATEMENT or scores[side] <= scores[1 - side]:
+            continue
+        if not any(feats[a.id].negated == fc.negated for a in accounts[side]):
+            continue  # "no cannon was used" does not restate "cannon were used"
+        if fc.speaker in speakers and side == 1 - _side_of(fc.speaker, side_a, feats):
+            continue
+        extra[side].append(c)
+    if not extra[0] and not extra[1]:
+        return dispute
+    supporting = (*dispute.supporting, *extra[0])
+    contesting = (*dispute.contesting, *extra[1])
+    involved = (dispute.claim, *supporting, *contesting)
+    return replace(
+        dispute,
+        supporting=supporting,
+        contesting=contesting,
+        outlets=tuple(dict.fromkeys(c.outlet for c in involved)),
+        passage_ids=tuple(dict.fromkeys(c.passage_id for c in involved)),
+    )
+
+
+def _side_of(speaker: str, side_a: Sequence[Claim], feats: dict[str, _Features]) -> int:
+    """0 when a speaker key speaks on the contested side, else 1."""
+    return 0 if any(feats[c.id].speaker == speaker for c in side_a) else 1
 
 
 def _sides(top: str, group: Sequence[ClaimLink]) -> dict[str, int]:
