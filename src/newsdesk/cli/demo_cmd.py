@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from newsdesk.cli._app import app, console, state
 from newsdesk.cli._progress import RichProgress
+from newsdesk.demo.corpus import load_corpus
 from newsdesk.demo.runner import DemoReport, run_demo
+from newsdesk.demo.server import DemoFeedServer
 from newsdesk.settings import Settings
+from newsdesk.store import Article, Store
 
 
 def print_stories(report: DemoReport, developments_per_story: int = 4) -> None:
@@ -142,10 +147,33 @@ def serve_demo_site(settings: Settings) -> None:
     store = open_store(site_settings)
     username, password = ensure_demo_editor(store)
     app = create_app(site_settings, store)
+    feeds = serve_demo_sources(store, site_settings)
     base = f"http://{site_settings.web_host}:{site_settings.web_port}"
     console.print(
         f"\n[bold]The newsroom is at {base}/[/] — analyses, stories, personas, search.\n"
         f"Editor desk: {base}/desk  sign in as [bold]{username}[/] with password "
         f"[bold]{password}[/] (new each run)\nAPI: {base}/api/docs   Ctrl-C stops the server."
     )
-    uvicorn.run(app, host=site_settings.web_host, port=site_settings.web_port, log_level="warning")
+    try:
+        uvicorn.run(
+            app, host=site_settings.web_host, port=site_settings.web_port, log_level="warning"
+        )
+    finally:
+        if feeds is not None:
+            feeds.stop()
+
+
+def serve_demo_sources(store: Store, settings: Settings) -> DemoFeedServer | None:
+    """Serve the invented outlets again where the run found them, so "Read the source" works."""
+    with store.reader() as s:
+        url = s.scalar(select(Article.url).where(Article.url.is_not(None)).limit(1))
+    port = urlsplit(url or "").port
+    if port is None:
+        return None
+    try:
+        server = DemoFeedServer(load_corpus(), host=settings.demo_host, port=port).start()
+    except OSError as exc:
+        console.print(f"[yellow]the invented sources cannot be served again on {port}: {exc}[/]")
+        return None
+    console.print(f"the invented outlets' pages are served again at {server.base_url}")
+    return server
