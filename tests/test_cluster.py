@@ -26,6 +26,7 @@ from newsdesk.stories import (
     rebuild_index,
 )
 from newsdesk.stories.cluster import cluster_articles
+from newsdesk.stories.index import ProjectedIndex
 from newsdesk.stories.scoring import KeyRarity, weigh_shared
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cluster" / "invented_multilingual.jsonl"
@@ -239,6 +240,43 @@ def test_usearch_and_exact_index_agree(tmp_path: Path) -> None:
     assert ExactIndex.load(tmp_path / "i.npz", 32).search(vecs[20], 1)[0][0] == 20
     rebuilt = rebuild_index(((i, v) for i, v in enumerate(vecs)), 32)
     assert len(rebuilt) == 300 and rebuilt.search(vecs[42], 1)[0][0] == 42
+
+
+def test_projected_index_reranks_exactly_and_reloads(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    latent = rng.standard_normal((600, 64)).astype(np.float32)
+    vecs = latent @ rng.standard_normal((64, 384)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    approx, exact = ProjectedIndex(384), ExactIndex(384)
+    assert approx.key_dim == 96
+    approx.add_many(list(range(300)), vecs[:300])
+    for i, v in enumerate(vecs):
+        approx.upsert(i, v)
+        exact.upsert(i, v)
+    approx.remove(3)
+    exact.remove(3)
+    assert len(approx) == len(exact) == 599 and approx.search(vecs[3], 5)[0][0] != 3
+    queries = vecs[10:110] + 0.3 * rng.standard_normal((100, 384)).astype(np.float32) / 20
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    found = [approx.search(q, 12) for q in queries]
+    truth = [exact.search(q, 12) for q in queries]
+    assert sum(f[0][0] == t[0][0] for f, t in zip(found, truth, strict=True)) >= 98
+    # the clusterer decides on the best few candidates; the tail of the 12 may differ
+    top3 = [
+        {k for k, _ in f[:3]} & {k for k, _ in t[:3]} for f, t in zip(found, truth, strict=True)
+    ]
+    assert np.mean([len(x) / 3 for x in top3]) >= 0.95
+    # scores are exact inner products on the full vectors, best first
+    key, score = found[0][0]
+    assert score == pytest.approx(float(vecs[key] @ queries[0]), abs=1e-5)
+    assert [s for _, s in found[0]] == sorted((s for _, s in found[0]), reverse=True)
+    # the projection is seeded: a reload (or a rebuild after restart) searches the same way
+    approx.save(tmp_path / "p.npz")
+    again = ProjectedIndex.load(tmp_path / "p.npz", 384)
+    assert np.array_equal(again._proj, approx._proj)
+    assert len(again) == 599 and again.search(vecs[20], 1)[0][0] == 20
+    rebuilt = rebuild_index(((i, v) for i, v in enumerate(vecs)), 384)
+    assert isinstance(rebuilt, ProjectedIndex) and rebuilt.search(vecs[42], 1)[0][0] == 42
 
 
 def test_language_centering_round_trips() -> None:

@@ -30,7 +30,7 @@ from newsdesk.stories.features import (
     extract_features,
     make_centering,
 )
-from newsdesk.stories.index import USearchIndex, VectorIndex, make_index
+from newsdesk.stories.index import ProjectedIndex, USearchIndex, VectorIndex, make_index
 from newsdesk.stories.scoring import (
     DEFAULT_WEIGHTS,
     KeyRarity,
@@ -175,7 +175,7 @@ class StoryClusterer:
             keys.append(story.key)
             story.indexed = self._centroid(story)
             vectors.append(story.indexed)
-        if isinstance(self.index, USearchIndex) and keys:
+        if isinstance(self.index, USearchIndex | ProjectedIndex) and keys:
             self.index.add_many(keys, np.stack(vectors))
         else:
             for key, vec in zip(keys, vectors, strict=True):
