@@ -76,3 +76,30 @@ def test_zero_seconds_turns_it_off() -> None:
     client.get("/page")
     client.get("/page")
     assert renders["n"] == 2
+
+
+def test_readers_arriving_during_a_render_wait_for_it_instead_of_rendering_again() -> None:
+    import asyncio
+
+    import httpx
+
+    app = FastAPI()
+    renders = {"n": 0}
+
+    @app.get("/slow")
+    async def slow() -> HTMLResponse:
+        renders["n"] += 1
+        await asyncio.sleep(0.2)
+        return HTMLResponse("<p>slow page</p>")
+
+    app.add_middleware(PageCacheMiddleware, cache=PageCache(60))
+
+    async def burst() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            replies = await asyncio.gather(*(client.get("/slow") for _ in range(20)))
+        return [r.text for r in replies]
+
+    texts = asyncio.run(burst())
+    assert texts == ["<p>slow page</p>"] * 20
+    assert renders["n"] == 1

@@ -8,6 +8,7 @@ other processes it shows within the cache lifetime.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -48,6 +49,13 @@ class PageCache:
         self.hits += 1
         return page
 
+    def peek(self, key: str) -> CachedPage | None:
+        """A fresh page without counting a hit or a miss."""
+        page = self._pages.get(key)
+        if page is None or time.monotonic() - page.stored_at > self.seconds:
+            return None
+        return page
+
     def put(self, key: str, page: CachedPage) -> None:
         self._pages[key] = page
         self._pages.move_to_end(key)
@@ -78,6 +86,7 @@ class PageCacheMiddleware:
     def __init__(self, app: ASGIApp, cache: PageCache) -> None:
         self.app = app
         self.cache = cache
+        self._rendering: dict[str, asyncio.Lock] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.cache.seconds <= 0:
@@ -94,12 +103,23 @@ class PageCacheMiddleware:
         query = scope.get("query_string", b"").decode("latin-1")
         key = f"{scope['method']} {scope['path']}?{query}"
         page = self.cache.get(key)
-        if page is not None:
-            await send(
-                {"type": "http.response.start", "status": page.status, "headers": page.headers}
-            )
-            await send({"type": "http.response.body", "body": page.body})
-            return
+        if page is None:
+            # one render per page when it expires: the readers who arrive meanwhile wait for
+            # it instead of all rendering the same page at once
+            lock = self._rendering.setdefault(key, asyncio.Lock())
+            try:
+                async with lock:
+                    page = self.cache.peek(key)
+                    if page is None:
+                        await self._render(key, scope, receive, send)
+                        return
+            finally:
+                if not lock.locked():
+                    self._rendering.pop(key, None)
+        await send({"type": "http.response.start", "status": page.status, "headers": page.headers})
+        await send({"type": "http.response.body", "body": page.body})
+
+    async def _render(self, key: str, scope: Scope, receive: Receive, send: Send) -> None:
         started: dict[str, Message] = {}
         chunks: list[bytes] = []
 
