@@ -1,7 +1,8 @@
 """The claims ledger: attributed statements, denials, contradictions and disputes."""
 
 from newsdesk.claims.attribution import extract_claims, supported_languages
-from newsdesk.claims.links import Similarity, disputes, link_claims
+from newsdesk.claims.dispute import disputes
+from newsdesk.claims.links import Similarity, link_claims
 from newsdesk.claims.model import (
     Claim,
     ClaimLink,
