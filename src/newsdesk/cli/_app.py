@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from newsdesk.settings import ConfigNotFound, Settings, load_settings
 from newsdesk.store import Store, open_store
@@ -23,6 +24,12 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print a red error on stderr and return the Exit to raise."""
+    err_console.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(code)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import app, console, err_console, fail, state
 from newsdesk.sources import (
     InvalidSource,
     MalformedOpml,
@@ -39,12 +39,6 @@ app.add_typer(sources_app, name="sources")
 EXIT_CONFLICT = 1  # the registry's state refuses the request (unknown id, URL already present)
 EXIT_USAGE = 2  # the input is wrong (bad URL or field, unreadable OPML)
 PIPED_WIDTH = 240
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    """Print a red error on stderr and return the Exit to raise."""
-    err_console.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from newsdesk.accounts import (
     set_disabled,
     set_role,
 )
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import app, console, fail, state
 from newsdesk.store import Role, User
 
 users_app = typer.Typer(
@@ -36,12 +36,6 @@ app.add_typer(users_app, name="users")
 
 EXIT_CONFLICT = 1  # the store refuses the request (unknown user, name taken)
 EXIT_USAGE = 2  # the input is wrong (bad username, weak password, unknown role)
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    """Print a red error on stderr and return the Exit to raise."""
-    err_console.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
 
 
 @contextmanager
