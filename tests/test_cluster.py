@@ -279,6 +279,59 @@ def test_projected_index_reranks_exactly_and_reloads(tmp_path: Path) -> None:
     assert isinstance(rebuilt, ProjectedIndex) and rebuilt.search(vecs[42], 1)[0][0] == 42
 
 
+def _latent_unit_vectors(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
+    vecs = rng.standard_normal((n, 48)).astype(np.float32)
+    vecs = vecs @ np.random.default_rng(7).standard_normal((48, dim)).astype(np.float32)
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def test_projected_index_retires_removed_keys_in_batches() -> None:
+    rng = np.random.default_rng(3)
+    vecs = _latent_unit_vectors(rng, 260)
+    index = ProjectedIndex(384, remove_batch=8)
+    index.add_many(list(range(200)), vecs[:200])
+    for key in range(5):
+        index.remove(key)
+    # hidden from searches at once, still in the graph until the batch is full
+    assert len(index) == 195 and len(index._graph) == 200
+    for key in range(5):
+        assert key not in {k for k, _ in index.search(vecs[key], 12)}
+    for key in range(5, 8):
+        index.remove(key)
+    assert len(index._graph) == 192  # the batch left the graph together
+    # a removed key can come back; a replaced key answers only for its new vector
+    index.upsert(3, vecs[250])
+    assert index.search(vecs[250], 1)[0] == (3, pytest.approx(1.0, abs=1e-5))
+    for step in range(20):
+        index.upsert(10, vecs[200 + step])
+    top = index.search(vecs[219], 3)
+    assert top[0][0] == 10 and top[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert 10 not in {k for k, _ in index.search(vecs[10], 12)[1:]}
+    assert len(index) == 193 and len(index._graph) <= 193 + 8
+
+
+def test_projected_index_stays_accurate_under_churn() -> None:
+    """Stories leave and arrive at the same rate in a long run: the graph must not decay."""
+    rng = np.random.default_rng(4)
+    vecs = _latent_unit_vectors(rng, 4000)
+    approx, exact = ProjectedIndex(384, remove_batch=64), ExactIndex(384)
+    approx.add_many(list(range(1000)), vecs[:1000])
+    for i in range(1000):
+        exact.upsert(i, vecs[i])
+    for i in range(1000, 4000):  # the oldest leaves as each new one arrives
+        approx.remove(i - 1000)
+        exact.remove(i - 1000)
+        approx.upsert(i, vecs[i])
+        exact.upsert(i, vecs[i])
+    assert len(approx) == len(exact) == 1000
+    assert len(approx._graph) <= 1000 + 64
+    queries = vecs[3000:3200] + 0.05 * rng.standard_normal((200, 384)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    hits = sum(approx.search(q, 12)[0][0] == exact.search(q, 12)[0][0] for q in queries)
+    assert hits >= 196
+    assert all(k >= 3000 for q in queries[:20] for k, _ in approx.search(q, 12))
+
+
 def test_language_centering_round_trips() -> None:
     lc = LanguageCentering(4, prior_weight=2.0)
     lc.fit(["en", "en", "ru"], np.eye(4, dtype=np.float32)[:3])
