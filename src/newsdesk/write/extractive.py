@@ -1,8 +1,9 @@
 """The default writer: an analysis built only from source sentences, each attributed and cited.
 
 No model is involved. *What happened* is the extractive summary of the story's articles
-(`summarize_documents`); the other sections take whole passages from the brief (context, new
-developments, both sides of every dispute, dated watch items). Sentences are only ever shortened
+(`summarize_documents`); the other sections take whole passages from the brief (context: the
+precedent story's lead and the story's own background sentences; new developments, both sides of
+every dispute, dated watch items). Sentences are only ever shortened
 (`compress_sentence`), never rewritten: a sentence without its own attribution gets
 'According to <outlet>, …', and one in another language than the desk's is quoted in the
 original with its language named.
@@ -27,6 +28,7 @@ from newsdesk.write._attribution import (
     quote_original,
 )
 from newsdesk.write._text import count_words, stopwords_for, tokenize
+from newsdesk.write.background import is_background
 from newsdesk.write.compress import compress_sentence
 from newsdesk.write.model import (
     Draft,
@@ -345,12 +347,25 @@ class _DraftBuilder:
         return out
 
     def _context(self) -> list[WrittenSentence]:
+        """The precedent from the archive first, then the story's own background sentences."""
+        cands: list[_Candidate] = []
+        if self.brief.context_passages:
+            cands = self._summarize(self.brief.context_passages, 60)
+            if not cands:
+                cands = [self._from_passage(p) for p in self._ranked(self.brief.context_passages)]
+        # a side of a dispute is the story itself, however far back it reaches
+        disputed = {pid for d in self.brief.disputes for pid in d.passage_ids}
+        disputed |= {pid for d in self.brief.disputes for pid in d.claim_passage_ids}
+        disputed |= {pid for d in self.brief.disputes for pid in d.contesting_passage_ids}
+        cands += [
+            self._from_passage(p)
+            for p in self._ranked(self.brief.passages)
+            if p.passage_id not in self.ledger.cited
+            and p.passage_id not in disputed
+            and _is_clean(p)
+            and is_background(p)
+        ]
         out: list[WrittenSentence] = []
-        if not self.brief.context_passages:
-            return out
-        cands = self._summarize(self.brief.context_passages, 60)
-        if not cands:
-            cands = [self._from_passage(p) for p in self._ranked(self.brief.context_passages)]
         for cand in cands:
             if len(out) >= self.writer.context_sentences:
                 break

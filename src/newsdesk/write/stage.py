@@ -14,7 +14,6 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -46,6 +45,7 @@ from newsdesk.store import (
 from newsdesk.stories.developments import record_claim_developments
 from newsdesk.verify import verify_draft
 from newsdesk.watch import find_watch_items
+from newsdesk.write.context import context_passages
 from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.factory import writer_from_settings
 from newsdesk.write.model import (
@@ -201,32 +201,6 @@ def story_tags(
     for tag in tags:
         unique.setdefault(tag.lower(), tag)
     return list(unique.values())
-
-
-def context_passages(session: Session, story: Story, limit: int = 2) -> list[SourcePassage]:
-    """The lead passages of the closest earlier story (background from the archive)."""
-    if story.centroid is None:
-        return []
-    mine = vector_from_bytes(story.centroid)
-    rows = session.execute(
-        select(Story.id, Story.centroid)
-        .where(
-            Story.id != story.id,
-            Story.merged_into_id.is_(None),
-            Story.first_seen < story.first_seen,
-            Story.centroid.is_not(None),
-        )
-        .order_by(Story.first_seen.desc())
-        .limit(500)
-    ).all()
-    if not rows:
-        return []
-    sims = [(float(np.dot(mine, vector_from_bytes(c))), sid) for sid, c in rows]
-    best_sim, best_id = max(sims)
-    if best_sim < 0.85:
-        return []
-    arts = [a for a in story_articles(session, best_id) if a.duplicate_of_id is None][:1]
-    return source_passages(arts)[:limit]
 
 
 def new_passage_ids(
