@@ -17,6 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from newsdesk.entities.base import EntityType, Mention, Origin
+from newsdesk.entities.disambiguate import resolve_shared_names
 from newsdesk.entities.gazetteer import Gazetteer, default_gazetteer, is_word_char
 from newsdesk.entities.noise import drop_noise, find_dateline, outlet_forms
 from newsdesk.entities.normalize import (
@@ -261,7 +262,7 @@ class MultilingualExtractor:
             found += dateline.places
         linked = link_mentions(resolve_overlaps(found, text), text)
         forms = _outlet_forms(tuple(sorted({*self.outlets, *outlets})))
-        return drop_noise(linked, text, forms, dateline)
+        return resolve_shared_names(drop_noise(linked, text, forms, dateline))
 
 
 class EnglishExtractor(MultilingualExtractor):
