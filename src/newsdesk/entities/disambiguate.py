@@ -24,7 +24,6 @@ class SharedName:
         self, forms: Sequence[str], cues: dict[str, Sequence[str]], names: dict[str, str]
     ) -> None:
         self.forms = frozenset(fold_text(f) for f in forms)
-        self.keys = frozenset(cues)
         # a mention key that is evidence for a country: the country itself or one of its cities
         self.evidence = {key: key for key in cues}
         for key, places in cues.items():
@@ -57,7 +56,7 @@ def resolve_shared_names(mentions: Sequence[Mention]) -> list[Mention]:
     """Mentions with each bare shared name pointed at the country the article is about."""
     out = list(mentions)
     for shared in SHARED_NAMES:
-        bare = [i for i, m in enumerate(out) if fold_text(m.text) in shared.forms]
+        bare = {i for i, m in enumerate(out) if fold_text(m.text) in shared.forms}
         if not bare:
             continue
         votes: Counter[str] = Counter(

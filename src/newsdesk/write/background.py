@@ -12,7 +12,6 @@ background sentence stays in *What happened*, a wrong one would move news out of
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from newsdesk.write.model import SourcePassage
@@ -79,11 +78,6 @@ _PATTERNS = {
 }
 
 
-def _year_of(passage: SourcePassage) -> int | None:
-    published = passage.published
-    return published.year if isinstance(published, dt.datetime | dt.date) else None
-
-
 # a direct quote is somebody's statement in the story, whatever years it names
 _QUOTE = re.compile(r'"[^"]{12,}"|“[^”]{12,}”|«[^»]{12,}»|„[^“”]{12,}[“”]|「[^」]{6,}」')
 
@@ -94,7 +88,7 @@ def is_background(passage: SourcePassage) -> bool:
     if _QUOTE.search(text):
         return False
     lang = (passage.lang or "en").split("-")[0].lower()
-    year = _year_of(passage)
+    year = passage.published.year if passage.published else None
     years = _YEAR_PATTERNS.get(lang, _BARE_YEAR)
     if year is not None and any(int(y) < year for y in years.findall(text)):
         return True

@@ -45,6 +45,12 @@ def precedent_story(session: Session, story: Story) -> int | None:
     """The id of the closest related earlier story, or None when none is related enough."""
     if story.centroid is None:
         return None
+    mine = set(story.entity_ids or [])
+    actors = set(
+        session.scalars(select(Entity.id).where(Entity.id.in_(mine), Entity.type.in_(ACTOR_TYPES)))
+    )
+    if not actors:
+        return None
     rows = session.execute(
         select(Story.id, Story.centroid, Story.entity_ids)
         .where(
@@ -58,15 +64,11 @@ def precedent_story(session: Session, story: Story) -> int | None:
     ).all()
     if len(rows) + 1 < MIN_ARCHIVE:
         return None
-    mine = set(story.entity_ids or [])
-    actors = set(
-        session.scalars(select(Entity.id).where(Entity.id.in_(mine), Entity.type.in_(ACTOR_TYPES)))
-    )
-    if not actors:
-        return None
     seen = {a: sum(a in (ents or ()) for _, _, ents in rows) for a in actors}
     cap = max(MAX_ACTOR_SHARE * len(rows), MAX_ACTOR_STORIES)
     specific = {a for a, n in seen.items() if n <= cap}
+    if not specific:
+        return None
     matrix = np.stack(
         [vector_from_bytes(story.centroid)] + [vector_from_bytes(c) for _, c, _ in rows]
     ).astype(np.float64)
