@@ -37,7 +37,7 @@ bench: setup
 	$(BIN)/python -m bench
 
 docs: setup
-	$(BIN)/python -c "from newsdesk.starter import render_settings_reference as r; open('docs/configuration.md','w').write(r())"
+	$(BIN)/python -c "from newsdesk.cli.starter import render_settings_reference as r; open('docs/configuration.md','w').write(r())"
 
 clean:
 	rm -rf $(VENV) newsdesk-data .pytest_cache .mypy_cache .ruff_cache

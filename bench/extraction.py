@@ -9,13 +9,13 @@ from typing import Any
 import trafilatura
 
 from bench._results import write_result
-from newsdesk.extract import extract_article
 from newsdesk.quality.extraction import (
     BenchmarkPage,
     find_benchmark_dir,
     load_benchmark,
     score_extraction,
 )
+from newsdesk.read.extract import extract_article
 
 
 def _extract_ours(page: BenchmarkPage) -> str:

@@ -11,8 +11,8 @@ from typing import Any
 
 from bench._results import write_result
 from newsdesk.demo.runner import STEP, run_demo
+from newsdesk.progress import StageTimes
 from newsdesk.settings import Settings
-from newsdesk.timing import StageTimes
 
 
 def _run(step: dt.timedelta | None) -> dict[str, Any]:

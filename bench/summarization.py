@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bench._results import write_result
+from newsdesk.quality.baselines import summarize_centroid, summarize_lexrank
 from newsdesk.quality.summarization import average_rouge, load_summary_topics, rouge_n
-from newsdesk.write.baselines import summarize_centroid, summarize_lexrank
 from newsdesk.write.selection import (
     SelectionConfig,
     SourceDocument,

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from bench._results import write_result
 from newsdesk.demo.runner import run_demo
 from newsdesk.embed import bound_text
+from newsdesk.monitor.stage import PollReport
 from newsdesk.pipeline import CycleReport, Pipeline
-from newsdesk.poll import PollReport
-from newsdesk.read import ReadReport
+from newsdesk.read.stage import ReadReport
 from newsdesk.settings import Settings
 from newsdesk.store import (
     Article,

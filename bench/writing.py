@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from bench._results import write_result
 from newsdesk.demo.runner import run_demo
+from newsdesk.desk import triage
 from newsdesk.settings import Settings
 from newsdesk.store import Analysis, Story, open_store
-from newsdesk.write.stage import run_write_stage
+from newsdesk.write import stage as write_stage
 
 
 def main() -> dict[str, Any]:
@@ -30,8 +31,9 @@ def main() -> dict[str, Any]:
                 if len(st.outlets or []) >= 2
             ]
         start = time.perf_counter()
-        report = run_write_stage(store, settings, story_ids=story_ids)
+        report = write_stage.run(store, settings, story_ids=story_ids)
         seconds = time.perf_counter() - start
+        decided = triage.run(store, settings)
         with store.reader() as s:
             analyses = list(s.scalars(select(Analysis).where(Analysis.id.in_(report.written))))
             sentences = [x for a in analyses for x in a.sentences]
@@ -48,8 +50,8 @@ def main() -> dict[str, Any]:
                 "sections_filled_mean": round(statistics.mean(sections), 2),
                 "sections_filled_min": min(sections),
                 "seconds_per_analysis": round(seconds / max(1, len(analyses)), 3),
-                "auto_published": report.published,
-                "waiting_for_an_editor": report.needs_review,
+                "auto_published": len(decided.published),
+                "waiting_for_an_editor": len(decided.held),
                 "note": "the llm writer is exercised in tests against llama_cpp.server with a "
                 "270M base model, which never yields a valid draft: no quality figures for it",
             }

@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsdesk.quality.baselines import summarize_centroid, summarize_lexrank
 from newsdesk.quality.summarization import average_rouge, load_summary_topics, rouge_n
-from newsdesk.write.baselines import summarize_centroid, summarize_lexrank
 from newsdesk.write.selection import (
     SelectionConfig,
     SourceDocument,

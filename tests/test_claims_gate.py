@@ -18,7 +18,7 @@ from newsdesk.claims import (
     find_quantities,
     link_claims,
 )
-from newsdesk.passages import split_passages
+from newsdesk.read.passages import split_passages
 
 STORIES = sorted((Path(__file__).parents[1] / "src/newsdesk/demo/corpus/stories").glob("*.json"))
 OUTLET_NAMES = [

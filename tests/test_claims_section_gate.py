@@ -17,10 +17,10 @@ import pytest
 
 from newsdesk.claims import ClaimSource, disputes, extract_claims, link_claims
 from newsdesk.demo.corpus import load_corpus
-from newsdesk.passages import split_passages
-from newsdesk.verify import verify_draft
+from newsdesk.read.passages import split_passages
 from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.model import DisputeBrief, Draft, SectionKey, SourcePassage, WritingBrief
+from newsdesk.write.verify import verify_draft
 
 STORIES = sorted((Path(__file__).parents[1] / "src/newsdesk/demo/corpus/stories").glob("*.json"))
 # Measured 2026-12-01: 40 of 41 entries surface (38 before "said" stopped reading a capitalised

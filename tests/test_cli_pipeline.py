@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
-from newsdesk.sources import add_source
+from newsdesk.monitor.sources import add_source
 from newsdesk.store import Article, Store
 from tests.feedkit import OTHER_STORIES, WIRE_STORY, paragraphs_html, rfc822, rss
 from tests.localserver import LocalServer

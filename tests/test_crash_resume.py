@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from newsdesk.sources import add_source
+from newsdesk.monitor.sources import add_source
 from newsdesk.store import Article, Entry, EntryState, Passage, Store
 from tests.feedkit import page_html, rfc822, rss
 from tests.localserver import LocalServer

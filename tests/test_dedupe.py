@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk._tracking_params import TRACKING_PARAMS
-from newsdesk.dedupe import (
+from newsdesk.read.dedupe import (
     MinHashSizeMismatch,
     NearDuplicateIndex,
     canonicalize_url,
@@ -19,6 +18,7 @@ from newsdesk.dedupe import (
     minhash_from_bytes,
     minhash_to_bytes,
 )
+from newsdesk.read.tracking_params import TRACKING_PARAMS
 
 # --- invented news text (not real events) -----------------------------------------------
 

@@ -28,7 +28,7 @@ from newsdesk.store import (
     Story,
     StoryArticle,
 )
-from newsdesk.stories.assign import StoryAssigner
+from newsdesk.stories.stage import StoryAssigner
 
 
 @pytest.fixture(scope="module")

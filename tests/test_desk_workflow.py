@@ -27,9 +27,10 @@ from newsdesk.desk import (
     retract,
     review_queue,
 )
-from newsdesk.passages import split_passages
+from newsdesk.desk.triage import triage_analysis
 from newsdesk.personas import load_personas
 from newsdesk.pipeline import Pipeline
+from newsdesk.read.passages import split_passages
 from newsdesk.settings import Settings
 from newsdesk.store import (
     Analysis,
@@ -140,9 +141,9 @@ def write_analysis(
         load_personas(settings.personas_file),
         ExtractiveWriter(),
         now=WRITTEN_AT,
-        settings=settings,
     )
     assert analysis is not None
+    triage_analysis(session, analysis, settings)
     session.flush()
     return analysis
 

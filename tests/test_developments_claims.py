@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from newsdesk.claims.stage import claim_detail, record_claim_developments
 from newsdesk.store import (
     Article,
     Claim,
@@ -22,11 +23,7 @@ from newsdesk.store import (
     Story,
     StoryArticle,
 )
-from newsdesk.stories.developments import (
-    claim_detail,
-    developments_since,
-    record_claim_developments,
-)
+from newsdesk.stories.developments import developments_since
 
 T0 = dt.datetime(2026, 11, 10, 8, 0, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 11, 12, 12, 0, tzinfo=dt.UTC)
@@ -155,7 +152,7 @@ def test_claim_detail_is_short() -> None:
 
 def test_claims_from_a_refreshed_ledger_are_recorded_once(store: Store) -> None:
     """The ledger's own refresh re-creates claims with the same ids: still recorded once."""
-    from newsdesk.write.stage import refresh_claims
+    from newsdesk.claims.stage import refresh_claims
 
     texts = {
         1: "The port authority said on Monday that 12,000 containers were stranded at the docks.",
@@ -169,7 +166,7 @@ def test_claims_from_a_refreshed_ledger_are_recorded_once(store: Store) -> None:
             art.passages[0].text = text
         s.flush()
     for _attempt in range(2):
-        # the write stage's refresh_claims records the developments itself, once
+        # the claims stage's refresh_claims records the developments itself, once
         with store.session() as s:
             articles = list(s.scalars(select(Article).order_by(Article.id)))
             refresh_claims(s, 1, articles)

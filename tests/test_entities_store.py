@@ -20,8 +20,8 @@ from newsdesk.entities import (
     extract_and_store,
     find_entity,
     merge_entities,
-    run_entities_stage,
 )
+from newsdesk.entities.stage import run as run_entities_stage
 from newsdesk.settings import Settings
 from newsdesk.store import (
     Article,
@@ -100,8 +100,8 @@ def test_stage_moves_articles_on_and_shares_keys_across_languages(
     en = add_article(store, EN_TEXT, "en")
     ru = add_article(store, RU_TEXT, "ru")
     waiting = add_article(store, RU_TEXT, "ru", stage=ArticleStage.EMBED)
-    assert run_entities_stage(store, settings, extractor=extractor) == 2
-    assert run_entities_stage(store, settings, extractor=extractor) == 0
+    assert run_entities_stage(store, settings, extractor=extractor).articles == 2
+    assert run_entities_stage(store, settings, extractor=extractor).articles == 0
     with store.reader() as s:
         stages = {a.id: a.stage for a in s.scalars(select(Article))}
         assert stages == {en: "cluster", ru: "cluster", waiting: "embed"}

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk._extract_clean import (
+from newsdesk.quality.extraction import count_shingles, match_page, score_extraction
+from newsdesk.read.extract import ExtractedPage, decode_html, extract_article, read_html_file
+from newsdesk.read.extract.clean import (
     TextBlock,
     clean_blocks,
     normalize_link_text,
     widen_within_span,
 )
-from newsdesk.extract import ExtractedPage, decode_html, extract_article, read_html_file
-from newsdesk.quality.extraction import count_shingles, match_page, score_extraction
 
 # Invented article paragraphs (fiction, marked as such).
 PARAGRAPHS = [

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.passages import split_passages
-from newsdesk.verify import verify_draft
-from newsdesk.watch import find_watch_items
+from newsdesk.read.passages import split_passages
 from newsdesk.write._attribution import (
     attribute_sentence,
     display_outlet,
@@ -32,6 +30,8 @@ from newsdesk.write.model import (
     WritingBrief,
     WrittenSentence,
 )
+from newsdesk.write.verify import verify_draft
+from newsdesk.write.watch import find_watch_items
 
 DAY = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
 CORPUS = Path(__file__).parent.parent / "src" / "newsdesk" / "demo" / "corpus"

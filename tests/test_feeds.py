@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.feeds import (
+from newsdesk.monitor.feeds import (
     FeedEntry,
     MalformedFeed,
     SitemapIndex,

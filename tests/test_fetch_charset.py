@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsdesk.fetch import FetchResult, PoliteFetcher
-from newsdesk.fetch.client import decode_body
+from newsdesk.monitor.fetch import FetchResult, PoliteFetcher
+from newsdesk.monitor.fetch.client import decode_body
 from newsdesk.settings import Settings
 from tests.localserver import LocalServer
 

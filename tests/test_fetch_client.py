@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from newsdesk.fetch import (
+from newsdesk.monitor.fetch import (
     BlockedAddress,
     FetchResult,
     FetchTimeout,

@@ -8,9 +8,9 @@ import ipaddress
 import httpx
 import pytest
 
-from newsdesk.fetch import BlockedAddress, InvalidURL, check_url_allowed
-from newsdesk.fetch.client import _guarded_pool_transport
-from newsdesk.fetch.guard import (
+from newsdesk.monitor.fetch import BlockedAddress, InvalidURL, check_url_allowed
+from newsdesk.monitor.fetch.client import _guarded_pool_transport
+from newsdesk.monitor.fetch.guard import (
     classify_address,
     is_address_allowed,
     parse_ip_literal,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from newsdesk.fetch import FetchResult, PoliteFetcher
+from newsdesk.monitor.fetch import FetchResult, PoliteFetcher
 from newsdesk.settings import Settings
 from tests.localserver import LocalServer
 

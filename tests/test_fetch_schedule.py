@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.fetch import compute_next_check
-from newsdesk.fetch.schedule import parse_max_age, parse_retry_after
+from newsdesk.monitor.fetch import compute_next_check
+from newsdesk.monitor.fetch.schedule import parse_max_age, parse_retry_after
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 HOUR = 3600

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.language import (
+from newsdesk.text.language import (
     HINT_CONFIDENCE,
     clean_text,
     correct_by_script,
@@ -179,7 +179,7 @@ _OFFLINE_SCRIPT = textwrap.dedent(
 
     sys.addaudithook(refuse_network)
 
-    from newsdesk.language import _DETECTOR, detect_language
+    from newsdesk.text.language import _DETECTOR, detect_language
 
     for text in ("The council approved the budget on Tuesday evening.",
                  "Le conseil a approuvé le budget mardi soir, après un long débat."):
@@ -214,7 +214,7 @@ def test_lite_model_only_and_nothing_downloaded(tmp_path: Path) -> None:
 
 
 def test_in_process_detector_never_loaded_the_large_model() -> None:
-    from newsdesk import language
+    from newsdesk.text import language
 
     detect_language(SENTENCES["en"])
     assert set(language._DETECTOR._models) == {"low_memory"}

@@ -16,12 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdesk.llm import LLMBadResponse, LLMUnavailable, OpenAIChatBackend
-from newsdesk.llm.prompts import (
-    build_messages,
-    neutralise_source_text,
-    number_sources,
-    render_source_block,
-)
 from newsdesk.write.llm_writer import LLMWriter, find_json_object, parse_reply
 from newsdesk.write.model import (
     DisputeBrief,
@@ -29,6 +23,12 @@ from newsdesk.write.model import (
     SourcePassage,
     WatchItem,
     WritingBrief,
+)
+from newsdesk.write.prompts import (
+    build_messages,
+    neutralise_source_text,
+    number_sources,
+    render_source_block,
 )
 from tests.llm_server import ScriptedLLMServer, answer
 

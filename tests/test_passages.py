@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.passages import PassageSpan, split_passages, split_sentences
+from newsdesk.read.passages import PassageSpan, split_passages, split_sentences
 
 
 def sentences(text: str, lang: str | None = None) -> list[str]:

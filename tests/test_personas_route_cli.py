@@ -10,6 +10,7 @@ from typer.testing import CliRunner, Result
 
 from newsdesk.cli import app
 from newsdesk.personas import load_personas, route_story
+from newsdesk.personas.profile import entity_counts, story_profile
 from newsdesk.store import (
     Article,
     Entity,
@@ -20,7 +21,7 @@ from newsdesk.store import (
     StoryArticle,
     passage_id,
 )
-from newsdesk.write.stage import entity_counts, story_articles, story_profile
+from newsdesk.store.queries import story_articles
 
 DAY = dt.datetime(2026, 11, 10, 8, tzinfo=dt.UTC)
 # Invented: no such deal, ministry statement or outlets exist.

@@ -8,9 +8,9 @@ from http.server import BaseHTTPRequestHandler
 
 from sqlalchemy import select, update
 
+from newsdesk.monitor.sources import add_source
 from newsdesk.pipeline import run_cycle
 from newsdesk.settings import Settings
-from newsdesk.sources import add_source
 from newsdesk.store import Article, FetchLog, Passage, Source, Store
 from tests.feedkit import (
     OTHER_STORIES,

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
+from newsdesk.cli.starter import render_settings_reference, render_starter_config
 from newsdesk.settings import ConfigNotFound, Settings, describe_settings, load_settings
-from newsdesk.starter import render_settings_reference, render_starter_config
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 

@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from newsdesk.settings import SourceConfig
-from newsdesk.sources import (
+from newsdesk.monitor.sources import (
     InvalidSource,
     MalformedOpml,
     SourceExists,
@@ -27,6 +26,7 @@ from newsdesk.sources import (
     set_source_enabled,
     sync_config_sources,
 )
+from newsdesk.settings import SourceConfig
 from newsdesk.store import Article, Entry, FetchLog, PollPolicy, Source, SourceKind, Store
 
 FIELDS = (

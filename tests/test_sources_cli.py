@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 import newsdesk.cli.sources_cmds  # noqa: F401  (importing registers the commands)
 from newsdesk.cli._app import app
-from newsdesk.sources import get_source
+from newsdesk.monitor.sources import get_source
 from newsdesk.store import Store
 
 Run = Callable[..., Result]

@@ -96,7 +96,7 @@ def test_no_plain_password_flag_and_help_has_examples(run: Run) -> None:
 def test_token_is_printed_once_works_on_the_api_and_can_be_revoked(
     run: Run, tmp_path: Path
 ) -> None:
-    from newsdesk.web.tokens import user_for_token
+    from newsdesk.accounts.tokens import user_for_token
 
     assert run("users", "add", "bea", "--role", "editor", "--password-stdin",
                input=PASSWORD + "\n").exit_code == 0  # fmt: skip

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.verify import (
+from newsdesk.write.model import Draft, SourcePassage, WrittenSection, WrittenSentence
+from newsdesk.write.verify import (
     DraftVerification,
     Similarity,
     Verdict,
@@ -18,7 +19,6 @@ from newsdesk.verify import (
     verify_headline,
     verify_sentence,
 )
-from newsdesk.write.model import Draft, SourcePassage, WrittenSection, WrittenSentence
 
 # All passages below are invented for these tests; the places, people and outlets do not exist.
 PASSAGES = {

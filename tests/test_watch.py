@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk._dates import find_date_mentions
-from newsdesk.passages import split_passages
-from newsdesk.watch import WatchEvent, find_watch_events, find_watch_items, has_future_cue
+from newsdesk.read.passages import split_passages
+from newsdesk.text.dates import find_date_mentions
 from newsdesk.write.model import WatchItem
+from newsdesk.write.watch import WatchEvent, find_watch_events, find_watch_items, has_future_cue
 
 # Tuesday 10 November 2026, 09:00 UTC
 PUB = dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC)

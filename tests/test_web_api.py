@@ -16,6 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from newsdesk.accounts.tokens import (
+    TokenRoleTooHigh,
+    create_api_token,
+    hash_token,
+    revoke_api_token,
+    user_for_token,
+)
 from newsdesk.settings import load_settings
 from newsdesk.store import (
     Analysis,
@@ -40,13 +47,6 @@ from newsdesk.store import (
 )
 from newsdesk.web import create_app
 from newsdesk.web.api import public_url
-from newsdesk.web.tokens import (
-    TokenRoleTooHigh,
-    create_api_token,
-    hash_token,
-    revoke_api_token,
-    user_for_token,
-)
 
 DAY = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
 HOSTILE = "<script>alert(1)</script>"

@@ -18,7 +18,7 @@ from newsdesk.store import (
     StoryArticle,
     passage_id,
 )
-from newsdesk.web.charts import (
+from newsdesk.web.site.charts import (
     build_entity_network,
     count_coverage,
     count_story_entities,

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
-import newsdesk.accounts
+import newsdesk.accounts.users
 from newsdesk.accounts import create_user
 from newsdesk.settings import Settings, load_settings
 from newsdesk.store import (
@@ -153,7 +153,9 @@ def seed(store: Store) -> int:
 def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real argon2id with small parameters: these tests are about the desk, not hash cost."""
     monkeypatch.setattr(
-        newsdesk.accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        newsdesk.accounts.users,
+        "_hasher",
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )
 
 

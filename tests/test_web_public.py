@@ -41,7 +41,7 @@ from newsdesk.store import (
 )
 from newsdesk.web import create_app
 from newsdesk.web.sanitize import safe_url, source_link
-from newsdesk.web.search import search, sync_index
+from newsdesk.web.site.search import search, sync_index
 from tests.webserver import free_port
 
 T0 = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)

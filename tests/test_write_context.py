@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from newsdesk.embed.stage import vector_to_bytes
 from newsdesk.store import Entity, Store, Story
+from newsdesk.store.vectors import vector_to_bytes
 from newsdesk.write.context import MIN_ARCHIVE, precedent_story
 
 DIM = 384

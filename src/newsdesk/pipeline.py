@@ -1,8 +1,12 @@
 """The orchestrator: the stages in order, run in-process (the embedded default).
 
-poll → read → embed → entities → cluster. Each stage reads the rows waiting for it and moves
-them on in its own transactions, so any stage can be re-run after a crash and a later process
-(or a Celery worker) picks up where another stopped.
+    poll → read → embed → entities → stories → write (claims, verify) → triage → publish due
+
+Each stage is a `run(store, settings, *, now, progress, ...) -> Report` function in its
+package's `stage.py` (triage in `desk/triage.py`). A stage reads the rows waiting for it and
+moves them on in its own transactions, so any stage can be re-run after a crash and a later
+process (or a Celery worker) picks up where another stopped. Only the long-lived parts — the
+embedder, the entity extractor and the story clusterer's memory — are kept here across cycles.
 """
 
 from __future__ import annotations
@@ -14,19 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsdesk.desk import publish_due
+from newsdesk.desk import triage as triage_stage
 from newsdesk.embed import Embedder
-from newsdesk.embed.stage import embedder_from_settings, run_embed_stage
+from newsdesk.embed import stage as embed_stage
 from newsdesk.entities import DefaultExtractor
-from newsdesk.entities.registry import run_entities_stage
-from newsdesk.poll import PollReport, poll_sources
-from newsdesk.progress import Progress, null_progress
-from newsdesk.read import ReadReport, read_entries
+from newsdesk.entities import stage as entities_stage
+from newsdesk.monitor import stage as poll_stage
+from newsdesk.monitor.sources import sync_config_sources
+from newsdesk.progress import Progress, StageTimes, null_progress
+from newsdesk.read import stage as read_stage
 from newsdesk.settings import Settings
-from newsdesk.sources import sync_config_sources
 from newsdesk.store import Store, utcnow
-from newsdesk.stories.assign import ClusterReport, StoryAssigner
-from newsdesk.timing import StageTimes
-from newsdesk.write.stage import WriteReport, run_write_stage
+from newsdesk.stories import stage as stories_stage
+from newsdesk.write import stage as write_stage
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +39,14 @@ log = logging.getLogger(__name__)
 class CycleReport:
     """What one pass of the pipeline did, stage by stage."""
 
-    poll: PollReport
-    read: ReadReport
-    embedded: int = 0
-    entities: int = 0
-    cluster: ClusterReport = field(default_factory=ClusterReport)
-    written: WriteReport | None = None
+    poll: poll_stage.PollReport
+    read: read_stage.ReadReport
+    embed: embed_stage.EmbedReport = field(default_factory=embed_stage.EmbedReport)
+    entities: entities_stage.EntitiesReport = field(default_factory=entities_stage.EntitiesReport)
+    cluster: stories_stage.ClusterReport = field(default_factory=stories_stage.ClusterReport)
+    written: write_stage.WriteReport | None = None
+    triage: triage_stage.TriageReport | None = None
+    published_due: list[int] = field(default_factory=list)
     times: StageTimes = field(default_factory=StageTimes)
 
 
@@ -52,12 +58,12 @@ class Pipeline:
         self.settings = settings
         self._embedder: Embedder | None = None
         self._extractor: DefaultExtractor | None = None
-        self.assigner = StoryAssigner(store, settings)
+        self.assigner = stories_stage.StoryAssigner(store, settings)
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = embedder_from_settings(self.settings)
+            self._embedder = embed_stage.embedder_from_settings(self.settings)
         return self._embedder
 
     @property
@@ -66,23 +72,33 @@ class Pipeline:
             self._extractor = DefaultExtractor()
         return self._extractor
 
-    def understand(self, report: CycleReport, progress: Progress = null_progress) -> None:
+    def understand(
+        self,
+        report: CycleReport,
+        progress: Progress = null_progress,
+        now: dt.datetime | None = None,
+    ) -> None:
         """Embed, extract entities and cluster whatever is waiting."""
+        store, settings = self.store, self.settings
         with report.times.time("embed"):
-            report.embedded = run_embed_stage(
-                self.store, self.settings, embedder=self.embedder, progress=progress
+            report.embed = embed_stage.run(
+                store, settings, embedder=self.embedder, now=now, progress=progress
             )
         with report.times.time("entities"):
-            report.entities = run_entities_stage(
-                self.store, self.settings, extractor=self.extractor, progress=progress
+            report.entities = entities_stage.run(
+                store, settings, extractor=self.extractor, now=now, progress=progress
             )
         with report.times.time("cluster"):
-            report.cluster = self.assigner.run(progress=progress)
+            report.cluster = stories_stage.run(
+                store, settings, assigner=self.assigner, now=now, progress=progress
+            )
 
     def write(self, report: CycleReport, progress: Progress = null_progress) -> None:
-        """Write or update the analyses of stories that developed."""
+        """Write or update the analyses of stories that developed, then triage them."""
         with report.times.time("write"):
-            report.written = run_write_stage(self.store, self.settings, progress=progress)
+            report.written = write_stage.run(self.store, self.settings, progress=progress)
+        with report.times.time("triage"):
+            report.triage = triage_stage.run(self.store, self.settings, progress=progress)
 
     def run_cycle(
         self,
@@ -92,25 +108,25 @@ class Pipeline:
         understand: bool = True,
         write: bool = True,
     ) -> CycleReport:
-        """One pass: register config sources, poll the due ones, read, understand, write."""
+        """One pass: register config sources, then every stage in order."""
         now = now or utcnow()
-        if self.settings.sources:
-            with self.store.session() as s:
-                sync_config_sources(
-                    s, self.settings.sources, default_policy=self.settings.poll_policy
-                )
+        store, settings = self.store, self.settings
+        if settings.sources:
+            with store.session() as s:
+                sync_config_sources(s, settings.sources, default_policy=settings.poll_policy)
         times = StageTimes()
         with times.time("poll"):
-            poll = poll_sources(self.store, self.settings, now=now, progress=progress)
+            poll = poll_stage.run(store, settings, now=now, progress=progress)
         with times.time("read"):
-            read = read_entries(self.store, self.settings, now=now, progress=progress)
+            read = read_stage.run(store, settings, now=now, progress=progress)
         report = CycleReport(poll=poll, read=read, times=times)
         if understand:
-            self.understand(report, progress)
+            self.understand(report, progress, now)
         if understand and write:
             self.write(report, progress)
-        with self.store.session() as s:
-            publish_due(s, now=now)  # approved analyses whose scheduled time has come
+        with store.session() as s:
+            # approved analyses whose scheduled time has come
+            report.published_due = publish_due(s, now=now)
         return report
 
 

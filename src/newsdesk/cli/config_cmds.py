@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli._app import app, console, err_console, state
-from newsdesk.doctor import run_checks
-from newsdesk.starter import write_starter_config
+from newsdesk.cli.doctor import run_checks
+from newsdesk.cli.starter import write_starter_config
 
 
 @app.command()

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from newsdesk.cli._app import app, err_console
-from newsdesk.extract import extract_article, read_html_file
+from newsdesk.read.extract import extract_article, read_html_file
 
 
 @app.command("extract")
@@ -33,7 +33,7 @@ def extract_files(
     if url is not None and len(files) != 1:
         err_console.print("[red]error:[/] --url applies to a single file")
         raise typer.Exit(2)
-    from newsdesk.language import detect_language  # loads its model on first use
+    from newsdesk.text.language import detect_language  # loads its model on first use
 
     failed = 0
     for path in files:

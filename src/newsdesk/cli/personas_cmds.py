@@ -18,8 +18,9 @@ from newsdesk.personas import (
     load_personas,
     route_story,
 )
+from newsdesk.personas.profile import entity_counts, story_profile
 from newsdesk.store import Story
-from newsdesk.write.stage import entity_counts, story_articles, story_profile
+from newsdesk.store.queries import story_articles
 
 personas_app = typer.Typer(
     help="The personas who write analysis, and the beats stories are routed to.",

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from newsdesk.cli._app import app, console, err_console, fail, state
-from newsdesk.sources import (
+from newsdesk.monitor.sources import (
     InvalidSource,
     MalformedOpml,
     SourceExists,

@@ -185,8 +185,8 @@ def token_cmd(
 
     Example: newsdesk users token alice --name "wire desk script" --role editor
     """
-    from newsdesk.web.tokens import DisabledAccount, TokenRoleTooHigh, create_api_token
-    from newsdesk.web.tokens import UnknownRole as UnknownTokenRole
+    from newsdesk.accounts.tokens import DisabledAccount, TokenRoleTooHigh, create_api_token
+    from newsdesk.accounts.tokens import UnknownRole as UnknownTokenRole
 
     with open_session(ctx) as s:
         user = get_user(s, username)
@@ -208,7 +208,7 @@ def revoke_token_cmd(
 
     Example: newsdesk users revoke-token 3
     """
-    from newsdesk.web.tokens import revoke_api_token
+    from newsdesk.accounts.tokens import revoke_api_token
 
     with open_session(ctx) as s:
         if revoke_api_token(s, token_id) is None:

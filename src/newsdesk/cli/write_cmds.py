@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from newsdesk.cli._app import app, console, err_console, state
 from newsdesk.cli._progress import RichProgress
-from newsdesk.provenance import ResolvedCitation, cited_articles, cited_ids, resolve_citations
+from newsdesk.desk import triage
 from newsdesk.store import Analysis, Claim, ClaimLink
+from newsdesk.write import stage as write_stage
 from newsdesk.write.model import SectionKey
-from newsdesk.write.stage import run_write_stage
+from newsdesk.write.provenance import ResolvedCitation, cited_articles, cited_ids, resolve_citations
 
 analyses_app = typer.Typer(help="Read, inspect and export analyses.", no_args_is_help=True)
 claims_app = typer.Typer(help="The claims ledger: who said what, and who denies it.")
@@ -40,16 +41,17 @@ def write(
     st = state(ctx)
     store = st.store()
     with RichProgress() as progress:
-        report = run_write_stage(
+        report = write_stage.run(
             store,
             st.settings,
             story_ids=[story] if story else None,
             persona_id=persona,
             progress=progress,
         )
+        decided = triage.run(store, st.settings, progress=progress)
     console.print(
-        f"analyses written: {len(report.written)} ({report.published} auto-published, "
-        f"{report.needs_review} waiting for an editor); sentences: {report.sentences}, "
+        f"analyses written: {len(report.written)} ({len(decided.published)} auto-published, "
+        f"{len(decided.held)} waiting for an editor); sentences: {report.sentences}, "
         f"unsupported: {report.unsupported}"
     )
 

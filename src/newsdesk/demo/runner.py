@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from newsdesk.demo.corpus import DemoArticle, DemoCorpus, load_corpus
 from newsdesk.demo.server import DemoFeedServer
+from newsdesk.monitor.sources import SourceExists, add_source
 from newsdesk.pipeline import CycleReport, Pipeline
 from newsdesk.progress import Progress, null_progress
 from newsdesk.quality.clustering import PRF, bcubed
 from newsdesk.settings import Settings
-from newsdesk.sources import SourceExists, add_source
 from newsdesk.store import (
     Analysis,
     Article,

@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsdesk.provenance import (
+from newsdesk.store import Article, Claim, ClaimLink, Entity, Mention, StoryArticle
+from newsdesk.store.queries import story_articles
+from newsdesk.write.model import SourcePassage
+from newsdesk.write.provenance import (
     TITLE_PREFIX,
     load_cited_passages,
     load_cited_titles,
     original_passages,
     source_passage,
-    story_articles,
 )
-from newsdesk.store import Article, Claim, ClaimLink, Entity, Mention, StoryArticle
-from newsdesk.write.model import SourcePassage
 
 
 def _story_article_ids(session: Session, story_id: int) -> list[int]:

@@ -9,7 +9,12 @@ from sqlalchemy.orm import Session
 
 from newsdesk.store import Analysis, AnalysisStatus, Story
 
-WAITING = (AnalysisStatus.NEEDS_REVIEW, AnalysisStatus.DRAFT, AnalysisStatus.APPROVED)
+WAITING = (
+    AnalysisStatus.NEEDS_REVIEW,
+    AnalysisStatus.DRAFT,
+    AnalysisStatus.WRITTEN,
+    AnalysisStatus.APPROVED,
+)
 
 
 @dataclass

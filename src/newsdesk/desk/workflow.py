@@ -32,8 +32,8 @@ from newsdesk.desk.errors import (
 from newsdesk.desk.policy import evaluate_policy, policy_tags
 from newsdesk.settings import Settings
 from newsdesk.store import Analysis, AnalysisSentence, AnalysisStatus, Role, User, utcnow
-from newsdesk.verify import Verdict, verify_headline, verify_sentence
 from newsdesk.write.model import WrittenSentence
+from newsdesk.write.verify import Verdict, verify_headline, verify_sentence
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +42,23 @@ TARGET = "analysis"
 # were decided by an editor
 CONTRIBUTOR_EDITABLE = (
     AnalysisStatus.DRAFT,
+    AnalysisStatus.WRITTEN,
     AnalysisStatus.NEEDS_REVIEW,
     AnalysisStatus.REJECTED,
 )
 APPROVABLE = (
     AnalysisStatus.DRAFT,
+    AnalysisStatus.WRITTEN,
     AnalysisStatus.NEEDS_REVIEW,
     AnalysisStatus.APPROVED,
     AnalysisStatus.REJECTED,
 )
-REJECTABLE = (AnalysisStatus.DRAFT, AnalysisStatus.NEEDS_REVIEW, AnalysisStatus.APPROVED)
+REJECTABLE = (
+    AnalysisStatus.DRAFT,
+    AnalysisStatus.WRITTEN,
+    AnalysisStatus.NEEDS_REVIEW,
+    AnalysisStatus.APPROVED,
+)
 
 
 class UnknownSentence(DeskError, LookupError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
@@ -16,8 +18,16 @@ from newsdesk.store import (
     Embedding,
     Store,
 )
+from newsdesk.store.vectors import vector_to_bytes
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class EmbedReport:
+    """What one pass of the embed stage did."""
+
+    articles: int = 0
 
 
 def embedder_from_settings(settings: Settings) -> Embedder:
@@ -34,24 +44,15 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     return make_embedder(settings.embedder, batch_size=settings.embed_batch_size)
 
 
-def vector_to_bytes(vector: np.ndarray) -> bytes:
-    """A vector as little-endian float32 bytes."""
-    return np.asarray(vector, dtype="<f4").tobytes()
-
-
-def vector_from_bytes(blob: bytes) -> np.ndarray:
-    """A vector stored by vector_to_bytes."""
-    return np.frombuffer(blob, dtype="<f4").astype(np.float32)
-
-
-def run_embed_stage(
+def run(
     store: Store,
     settings: Settings,
     *,
     embedder: Embedder | None = None,
     limit: int | None = None,
+    now: dt.datetime | None = None,
     progress: Progress = null_progress,
-) -> int:
+) -> EmbedReport:
     """Embed every article waiting at the embed stage; copies reuse their original's vector."""
     with store.reader() as s:
         ids = list(
@@ -62,7 +63,7 @@ def run_embed_stage(
     if limit is not None:
         ids = ids[:limit]
     if not ids:
-        return 0
+        return EmbedReport()
     embedder = embedder or embedder_from_settings(settings)
     progress.begin("embed", len(ids))
     batch = max(1, settings.embed_batch_size)
@@ -96,4 +97,4 @@ def run_embed_stage(
                     art.stage = ArticleStage.ENTITIES
         done += len(chunk)
         progress.step("embed", len(chunk))
-    return done
+    return EmbedReport(articles=done)

@@ -22,7 +22,6 @@ from newsdesk.entities.registry import (
     get_or_create_entity,
     list_entities,
     merge_entities,
-    run_entities_stage,
 )
 
 __all__ = [
@@ -51,7 +50,6 @@ __all__ = [
     "merge_entities",
     "normalize_alias",
     "resolve_overlaps",
-    "run_entities_stage",
     "slugify",
     "transliterate",
 ]

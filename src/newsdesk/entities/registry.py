@@ -15,17 +15,13 @@ from sqlalchemy.orm import Session
 from newsdesk.entities.base import EntityExtractor, EntityType, Origin
 from newsdesk.entities.base import Mention as FoundMention
 from newsdesk.entities.normalize import normalize_alias
-from newsdesk.progress import Progress, null_progress
-from newsdesk.settings import Settings
 from newsdesk.store import (
     Article,
-    ArticleStage,
     Entity,
     EntityAlias,
     Mention,
     Passage,
     Source,
-    Store,
 )
 
 log = logging.getLogger(__name__)
@@ -351,52 +347,3 @@ def describe_entity(session: Session, ref: str | int, *, limit: int = 20) -> Ent
 def registry_outlets(session: Session) -> list[str]:
     """The outlet names of the source registry, which no article's entities should include."""
     return sorted({o for o in session.scalars(select(Source.outlet).distinct()) if o})
-
-
-def run_entities_stage(
-    store: Store,
-    settings: Settings,
-    *,
-    limit: int | None = None,
-    progress: Progress = null_progress,
-    extractor: EntityExtractor | None = None,
-    batch_size: int = 50,
-) -> int:
-    """Extract entities for articles waiting at the entities stage; returns how many were done.
-
-    One transaction per article; each article moves on to the cluster stage.
-    """
-    if extractor is None:
-        from newsdesk.entities.extract import DefaultExtractor
-
-        extractor = DefaultExtractor()
-    with store.reader() as s:
-        query = (
-            select(Article.id).where(Article.stage == ArticleStage.ENTITIES).order_by(Article.id)
-        )
-        if limit is not None:
-            query = query.limit(limit)
-        ids = list(s.scalars(query))
-        outlets = registry_outlets(s)
-    progress.begin("entities", len(ids))
-    done = 0
-    for offset in range(0, len(ids), batch_size):
-        for article_id in ids[offset : offset + batch_size]:
-            try:
-                with store.session() as session:
-                    article = session.get(Article, article_id)
-                    if article is None or article.stage != ArticleStage.ENTITIES:
-                        continue
-                    extract_and_store(session, article, list(article.passages), extractor, outlets)
-                    article.stage = ArticleStage.CLUSTER
-            except Exception:
-                # one bad article must not block every later run: move it on without entities
-                log.exception("entity extraction failed for article %s; continuing", article_id)
-                with store.session() as session:
-                    article = session.get(Article, article_id)
-                    if article is not None and article.stage == ArticleStage.ENTITIES:
-                        article.stage = ArticleStage.CLUSTER
-            done += 1
-            progress.step("entities")
-    log.info("entities stage: %d articles", done)
-    return done

@@ -250,18 +250,6 @@ class Embedding(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class PassageEmbedding(Base):
-    """A passage's vector, for cross-lingual novelty (developments) and citation support."""
-
-    __tablename__ = "passage_embeddings"
-
-    passage_id: Mapped[str] = mapped_column(
-        ForeignKey("passages.id", ondelete="CASCADE"), primary_key=True
-    )
-    model: Mapped[str] = mapped_column(String(100))
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
-
-
 class Entity(Base):
     """A person, organisation, place or domain thing, with one id across languages."""
 
@@ -383,6 +371,8 @@ class AnalysisStatus:
     """Where an analysis is between the writer and the reader."""
 
     DRAFT = "draft"
+    # written and verified by the write stage; the desk's triage decides what happens next
+    WRITTEN = "written"
     NEEDS_REVIEW = "needs_review"
     APPROVED = "approved"
     PUBLISHED = "published"
@@ -412,6 +402,8 @@ class Analysis(Base):
     model: Mapped[str | None] = mapped_column(String(200))
     routing: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # what triage decides on besides the sentences: headline/dek verdicts, outlets, disputes
+    checks: Mapped[dict[str, object] | None] = mapped_column(JSON)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     unsupported_count: Mapped[int] = mapped_column(Integer, default=0)
     story_last_seen: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

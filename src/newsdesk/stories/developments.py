@@ -4,27 +4,25 @@ A passage is new when it brings a figure or an actor the story's earlier coverag
 language) did not have and its words are not contained in an earlier passage of the same
 language. Figures are compared as normalised numbers and actors as entity ids, so a
 translation or a rewrite of known facts does not count as news. New outlets, new languages and
-new entities are recorded too, as are the claims of the story's ledger (who said what, with
-the denials and contradictions they make), and a story whose article rate jumps against its own
-baseline is flagged as breaking.
+new entities are recorded too, and a story whose article rate jumps against its own baseline is
+flagged as breaking. Claim developments (who said what, and whom they deny) are recorded by the
+claims stage (newsdesk.claims.stage).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from newsdesk.dedupe import shingle_containment
+from newsdesk.read.dedupe import shingle_containment
 from newsdesk.settings import Settings
 from newsdesk.store import (
     Article,
-    Claim,
-    ClaimLink,
     Development,
     DevelopmentKind,
     Entity,
@@ -40,9 +38,6 @@ log = logging.getLogger(__name__)
 PRIOR_PASSAGES = 400
 MAX_NEW_PASSAGES = 4
 NOTABLE_TYPES = ("person", "org", "place", "platform", "programme", "agreement")
-CLAIM_CHARS = 200
-CONTESTED_CHARS = 80
-NOTE_SEP = " — "
 
 
 @dataclass
@@ -283,97 +278,3 @@ def developments_since(
     if since is not None:
         stmt = stmt.where(Development.detected_at > since)
     return list(session.scalars(stmt.order_by(Development.detected_at, Development.id)))
-
-
-def _clip(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
-def claim_detail(claim: Claim) -> str:
-    """The short line a claim development shows: '<speaker> <verb>: <content>'."""
-    speaker = claim.speaker.strip() or "unattributed"
-    return _clip(f"{speaker} {claim.verb.strip() or 'said'}: {claim.content}", CLAIM_CHARS)
-
-
-def _contest_notes(session: Session, claims: Sequence[Claim]) -> dict[str, list[str]]:
-    """For each claim that denies or contradicts another: 'denies <speaker>: <content>'."""
-    ids = [c.id for c in claims]
-    links = list(session.scalars(select(ClaimLink).where(ClaimLink.claim_id.in_(ids))))
-    targets = {
-        c.id: c
-        for c in session.scalars(
-            select(Claim).where(Claim.id.in_({link.contests_claim_id for link in links}))
-        )
-    }
-    notes: dict[str, list[str]] = {}
-    for link in sorted(links, key=lambda ln: (ln.claim_id, ln.contests_claim_id)):
-        other = targets.get(link.contests_claim_id)
-        if other is None:
-            continue
-        verb = "denies" if link.kind == "denial" else "contradicts"
-        who = other.speaker.strip() or "an earlier account"
-        notes.setdefault(link.claim_id, []).append(
-            f"{verb} {who}: {_clip(other.content, CONTESTED_CHARS)}"
-        )
-    return notes
-
-
-def record_claim_developments(
-    session: Session, story_id: int, claim_ids: Iterable[str], now: dt.datetime
-) -> int:
-    """Record a claim development for each stored claim the story has not recorded yet.
-
-    Claims are re-extracted (same ids, same text) whenever a story's ledger is refreshed, so a
-    claim counts as recorded when a claim development of the story already names its passage
-    and its '<speaker> <verb>: <content>' line: running this again records nothing new. Denials
-    and contradictions the claim makes are noted after the line. Returns how many were added.
-    """
-    wanted = sorted(set(claim_ids))
-    if not wanted:
-        return 0
-    claims = list(session.scalars(select(Claim).where(Claim.id.in_(wanted))))
-    if not claims:
-        return 0
-    recorded: dict[str | None, list[str]] = {}
-    for passage_id, detail in session.execute(
-        select(Development.passage_id, Development.detail).where(
-            Development.story_id == story_id, Development.kind == DevelopmentKind.CLAIM
-        )
-    ):
-        recorded.setdefault(passage_id, []).append(detail)
-    times = {
-        art_id: published or fetched
-        for art_id, published, fetched in session.execute(
-            select(Article.id, Article.published_at, Article.fetched_at).where(
-                Article.id.in_({c.article_id for c in claims})
-            )
-        )
-    }
-    notes = _contest_notes(session, claims)
-    added = 0
-    for claim in sorted(claims, key=lambda c: (times.get(c.article_id) or now, c.id)):
-        line = claim_detail(claim)
-        seen = recorded.get(claim.passage_id, [])
-        if any(d == line or d.startswith(line + NOTE_SEP) for d in seen):
-            continue
-        contest = notes.get(claim.id, [])
-        if not contest and claim.stance in ("deny", "dispute"):
-            contest = [f"{claim.stance} (no earlier claim matched)"]
-        detail = line + (NOTE_SEP + "; ".join(contest) if contest else "")
-        session.add(
-            Development(
-                story_id=story_id,
-                kind=DevelopmentKind.CLAIM,
-                detected_at=times.get(claim.article_id) or now,
-                article_id=claim.article_id,
-                passage_id=claim.passage_id,
-                detail=detail[:500],
-                score=1.0 if contest else None,
-            )
-        )
-        recorded.setdefault(claim.passage_id, []).append(line)
-        added += 1
-    if added:
-        session.flush()
-    return added

@@ -14,9 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.settings import Settings
 from newsdesk.store import Store, open_store
-from newsdesk.web import api, desk, public
+from newsdesk.web import api
 from newsdesk.web.cache import PageCache, PageCacheMiddleware
+from newsdesk.web.desk import routes as desk_routes
 from newsdesk.web.security import SecurityHeadersMiddleware
+from newsdesk.web.site import routes as site_routes
 from newsdesk.web.templating import templates
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
-    app.include_router(desk.router)
-    app.include_router(public.router)
+    app.include_router(desk_routes.router)
+    app.include_router(site_routes.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def _api_docs() -> HTMLResponse:

@@ -15,11 +15,12 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsdesk.embed.stage import vector_from_bytes
 from newsdesk.entities.base import EntityType
-from newsdesk.provenance import original_passages, story_articles
 from newsdesk.store import Entity, Story
+from newsdesk.store.queries import story_articles
+from newsdesk.store.vectors import vector_from_bytes
 from newsdesk.write.model import SourcePassage
+from newsdesk.write.provenance import original_passages
 
 # earlier stories compared (newest first): the archive's recent past, bounded
 CANDIDATES = 500

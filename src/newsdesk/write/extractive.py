@@ -501,7 +501,7 @@ class _DraftBuilder:
 
     def _headline(self, happened: Sequence[WrittenSentence]) -> str:
         """The hint when it is in the desk's language, else the most central article's title."""
-        from newsdesk.language import detect_language
+        from newsdesk.text.language import detect_language
 
         hint = self.brief.headline_hint.strip()
         if hint and detect_language(hint, min_chars=0)[0] == self.target:

@@ -11,20 +11,20 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from newsdesk.llm.base import ChatBackend, LLMBadResponse, LLMUnavailable, Tier
-from newsdesk.llm.prompts import (
-    NumberedSource,
-    analysis_response_format,
-    build_messages,
-    build_repair_message,
-    number_sources,
-    offered_section_keys,
-)
 from newsdesk.write.model import (
     Draft,
     SectionKey,
     WritingBrief,
     WrittenSection,
     WrittenSentence,
+)
+from newsdesk.write.prompts import (
+    NumberedSource,
+    analysis_response_format,
+    build_messages,
+    build_repair_message,
+    number_sources,
+    offered_section_keys,
 )
 
 log = logging.getLogger(__name__)

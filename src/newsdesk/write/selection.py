@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.passages import split_passages
+from newsdesk.read.passages import split_passages
 from newsdesk.write._text import count_words, stopwords_for, tokenize
 from newsdesk.write.compress import compress_sentence, drop_repeated_attribution
 
@@ -250,7 +250,7 @@ def parse_document_lines(lines: Iterable[str]) -> list[SourceDocument]:
 
 def _resolve_languages(docs: Sequence[SourceDocument]) -> list[str | None]:
     """Each document's language: its own tag, else detected from the text."""
-    from newsdesk.language import detect_language, normalize_language_code
+    from newsdesk.text.language import detect_language, normalize_language_code
 
     langs: list[str | None] = []
     for doc in docs:

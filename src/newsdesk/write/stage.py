@@ -2,9 +2,9 @@
 
 A story gets an analysis once two or more outlets cover it; it gets a new version when it has
 developed since the persona's last analysis. Each analysis is verified sentence by sentence
-against its cited passages before it is stored; what decides auto-publishing versus the desk
-is the desk's policy (newsdesk.desk.policy): its rule and reasons are recorded on the analysis,
-and the decision goes into the audit log.
+against its cited passages and stored as `written`, with the facts the desk's policy needs
+(headline and dek verdicts, outlets, disputes). Whether it publishes itself or waits for an
+editor is decided next, by the desk's triage stage (newsdesk.desk.triage).
 """
 
 from __future__ import annotations
@@ -14,37 +14,29 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsdesk.claims import ClaimSource, disputes, extract_claims, link_claims
-from newsdesk.desk.audit import record_event
-from newsdesk.desk.policy import evaluate_policy, policy_tags
-from newsdesk.embed.stage import vector_from_bytes
+from newsdesk.claims.model import Dispute
+from newsdesk.claims.stage import refresh_claims
 from newsdesk.llm.base import LLMBadResponse, LLMUnavailable
 from newsdesk.personas import Persona, load_personas, route_story
-from newsdesk.personas.routing import Routing, StoryProfile
+from newsdesk.personas.profile import entity_counts, story_profile
+from newsdesk.personas.routing import Routing
 from newsdesk.progress import Progress, null_progress
-from newsdesk.provenance import original_passages, story_articles
 from newsdesk.settings import Settings
 from newsdesk.store import (
     Analysis,
     AnalysisSentence,
     AnalysisStatus,
     Article,
-    Claim,
-    ClaimLink,
     Development,
     DevelopmentKind,
-    Entity,
-    Mention,
     Store,
     Story,
     utcnow,
 )
-from newsdesk.stories.developments import record_claim_developments
-from newsdesk.verify import verify_draft
-from newsdesk.watch import find_watch_items
+from newsdesk.store.queries import story_articles
 from newsdesk.write.context import context_passages
 from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.factory import writer_from_settings
@@ -56,6 +48,9 @@ from newsdesk.write.model import (
     Writer,
     WritingBrief,
 )
+from newsdesk.write.provenance import original_passages
+from newsdesk.write.verify import verify_draft
+from newsdesk.write.watch import find_watch_items
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +63,6 @@ class WriteReport:
     """What one pass of the write stage did."""
 
     written: list[int] = field(default_factory=list)
-    published: int = 0
-    needs_review: int = 0
     sentences: int = 0
     unsupported: int = 0
 
@@ -80,109 +73,6 @@ class WriteReport:
 def source_passages(articles: list[Article]) -> list[SourcePassage]:
     """Citable passages of the story's original articles (copies add outlets, not text)."""
     return original_passages(articles)[:MAX_PASSAGES]
-
-
-def refresh_claims(session: Session, story_id: int, articles: list[Article]) -> list[DisputeBrief]:
-    """Re-extract the story's claims ledger into the store; returns its disputes for the writer."""
-    ids = [a.id for a in articles]
-    old = select(Claim.id).where(Claim.article_id.in_(ids))
-    session.execute(delete(ClaimLink).where(ClaimLink.claim_id.in_(old)))
-    session.execute(delete(ClaimLink).where(ClaimLink.contests_claim_id.in_(old)))
-    session.execute(delete(Claim).where(Claim.article_id.in_(ids)))
-    sources = [
-        ClaimSource(
-            passage_id=p.id,
-            text=p.text,
-            lang=a.language or "en",
-            article_id=str(a.id),
-            outlet=a.outlet,
-            published=a.published_at,
-        )
-        for a in articles
-        if a.duplicate_of_id is None
-        for p in a.passages
-    ]
-    outlets = sorted({a.outlet for a in articles if a.outlet})
-    claims = extract_claims(sources, outlet_names=outlets)
-    links = link_claims(claims)
-    for c in claims:
-        session.add(
-            Claim(
-                id=c.id,
-                story_id=story_id,
-                article_id=int(c.article_id),
-                passage_id=c.passage_id,
-                outlet=c.outlet,
-                lang=c.lang,
-                speaker=c.speaker,
-                speaker_kind=str(c.speaker_kind),
-                according_to=c.according_to,
-                verb=c.verb,
-                stance=str(c.stance),
-                content=c.content,
-                hedged=c.hedged,
-                numbers=[q.text for q in c.numbers],
-            )
-        )
-    session.flush()
-    for link in links:
-        session.add(
-            ClaimLink(
-                claim_id=link.claim_id,
-                contests_claim_id=link.contests_claim_id,
-                kind=str(link.kind),
-                reason=link.reason,
-                score=link.score,
-            )
-        )
-    session.flush()
-    # new statements, denials and contradictions are developments of the story too
-    record_claim_developments(session, story_id, [c.id for c in claims], utcnow())
-    briefs = []
-    for d in disputes(claims, links):
-        briefs.append(
-            DisputeBrief(
-                summary=d.summary,
-                passage_ids=list(d.passage_ids),
-                claim_passage_ids=[d.claim.passage_id] + [c.passage_id for c in d.supporting],
-                contesting_passage_ids=[c.passage_id for c in d.contesting],
-            )
-        )
-    return briefs
-
-
-def entity_counts(session: Session, article_ids: list[int]) -> tuple[Counter[str], dict[str, str]]:
-    """Mentions per entity key in the articles, and each key's display name."""
-    rows = session.execute(
-        select(Entity.key, Entity.name, func.count())
-        .join(Mention, Mention.entity_id == Entity.id)
-        .where(Mention.article_id.in_(article_ids))
-        .group_by(Entity.key, Entity.name)
-    ).all()
-    counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for key, name, n in rows:
-        counts[key] += n
-        names[key] = name
-    return counts, names
-
-
-def story_profile(
-    story: Story, articles: list[Article], counts: Counter[str], names: dict[str, str]
-) -> StoryProfile:
-    """What routing needs: texts, languages, countries and entities of the story."""
-    originals = [a for a in articles if a.duplicate_of_id is None]
-    countries = {k[-2:] for k in counts if k.startswith("place:") and len(k) == COUNTRY_KEY_LEN}
-    return StoryProfile(
-        story_id=str(story.id),
-        headline=story.headline,
-        texts=[f"{a.title}\n{a.text[:3000]}" for a in originals],
-        languages=[a.language for a in originals],
-        countries=countries,
-        entities=dict(counts),
-        entity_names=list(names.values()),
-        centroid=vector_from_bytes(story.centroid) if story.centroid else None,
-    )
 
 
 def story_tags(
@@ -243,6 +133,19 @@ def is_current(story: Story, analysis: Analysis | None) -> bool:
     )
 
 
+def dispute_briefs(found: list[Dispute]) -> list[DisputeBrief]:
+    """The ledger's disputes as the writer is briefed on them."""
+    return [
+        DisputeBrief(
+            summary=d.summary,
+            passage_ids=list(d.passage_ids),
+            claim_passage_ids=[d.claim.passage_id] + [c.passage_id for c in d.supporting],
+            contesting_passage_ids=[c.passage_id for c in d.contesting],
+        )
+        for d in found
+    ]
+
+
 def store_analysis(
     session: Session,
     draft: Draft,
@@ -254,34 +157,19 @@ def store_analysis(
     outlets: int,
     disputes_found: int,
     now: dt.datetime,
-    settings: Settings | None = None,
-    tags: list[str] | None = None,
 ) -> Analysis:
-    """Verify a draft, apply the desk policy, store it with its sentences and verdicts.
+    """Verify a draft and store it as `written`, with its sentences, verdicts and checks.
 
-    `tags` are what the policy's sensitive_tags rule matches (default: the draft's tags);
-    `settings` defaults to the built-in policy.
+    `checks` holds what the desk's triage decides on besides the sentences: the headline and
+    dek verdicts, the independent outlets and the disputes of the story when it was written.
     """
-    settings = settings if settings is not None else Settings.model_construct()
     check = verify_draft(draft, passages)
-    decision = evaluate_policy(
-        settings,
-        unsupported=check.unsupported_count,
-        headline_ok=check.headline.verified,
-        dek_ok=check.dek.verified,
-        outlets=outlets,
-        disputes=disputes_found,
-        tags=tags if tags is not None else policy_tags(draft.tags),
-        headline_reason=check.headline.reason,
-        dek_reason=check.dek.reason,
-    )
-    held = decision.hold
     analysis = Analysis(
         story_id=story.id,
         persona_id=draft.persona_id,
         perspective_persona_id=routing.perspective,
         version=version,
-        status=AnalysisStatus.NEEDS_REVIEW if held else AnalysisStatus.PUBLISHED,
+        status=AnalysisStatus.WRITTEN,
         headline=draft.headline,
         dek=draft.dek,
         byline=draft.byline,
@@ -289,32 +177,22 @@ def store_analysis(
         writer=draft.writer,
         model=draft.model,
         routing={"explanation": routing.explain(), "lead": routing.lead},
-        review_reasons=list(decision.reasons),
-        policy_rule=decision.rule,
+        checks={
+            "headline_ok": check.headline.verified,
+            "headline_reason": check.headline.reason,
+            "dek_ok": check.dek.verified,
+            "dek_reason": check.dek.reason,
+            "outlets": outlets,
+            "disputes": disputes_found,
+        },
         verified=check.all_verified,
         unsupported_count=check.unsupported_count,
         story_last_seen=story.last_seen,
         created_at=now,
         updated_at=now,
-        published_at=None if held else now,
     )
     session.add(analysis)
     session.flush()
-    record_event(
-        session,
-        None,
-        "hold" if held else "auto_publish",
-        "analysis",
-        analysis.id,
-        {
-            "story_id": story.id,
-            "persona_id": draft.persona_id,
-            "version": version,
-            "rule": decision.rule,
-            "reasons": list(decision.reasons),
-            "unsupported": check.unsupported_count,
-        },
-    )
     verdicts = {(v.section, v.position): v.verdict for v in check.sentences}
     for order, section in enumerate(draft.sections):
         for pos, sent in enumerate(section.sentences):
@@ -337,6 +215,7 @@ def store_analysis(
                     reason=verdict.reason if verdict else "not verified",
                 )
             )
+    session.flush()
     return analysis
 
 
@@ -349,12 +228,8 @@ def write_story(
     persona_id: str | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
-    settings: Settings | None = None,
 ) -> Analysis | None:
-    """Route, brief, write, verify and store one story's analysis (None: already current).
-
-    `settings` supplies the desk policy (default: the built-in policy).
-    """
+    """Route, brief, write, verify and store one story's analysis (None: already current)."""
     now = now or utcnow()
     articles = story_articles(session, story.id)
     counts, names = entity_counts(session, [a.id for a in articles])
@@ -366,7 +241,7 @@ def write_story(
     if is_current(story, prev) and not force:
         return None
     passages = source_passages(articles)
-    disputes_found = refresh_claims(session, story.id, articles)
+    disputes_found = dispute_briefs(refresh_claims(session, story.id, articles))
     watch = find_watch_items(
         [(p.passage_id, p.text, p.lang, p.published) for p in passages], now=None
     )
@@ -414,12 +289,10 @@ def write_story(
         outlets=outlets,
         disputes_found=len(disputes_found),
         now=now,
-        settings=settings,
-        tags=policy_tags(draft.tags, counts),
     )
 
 
-def run_write_stage(
+def run(
     store: Store,
     settings: Settings,
     *,
@@ -451,15 +324,10 @@ def run_write_stage(
                 writer,
                 persona_id=persona_id,
                 force=bool(story_ids),
-                settings=settings,
             )
             if analysis is not None:
                 report.written.append(analysis.id)
                 report.sentences += len(analysis.sentences)
                 report.unsupported += analysis.unsupported_count
-                if analysis.status == AnalysisStatus.PUBLISHED:
-                    report.published += 1
-                else:
-                    report.needs_review += 1
         progress.step("write")
     return report

@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-02 10:00:00
 
-`search_index` is not an ORM model: it is written and read with SQL by newsdesk.web.search,
+`search_index` is not an ORM model: it is written and read with SQL by newsdesk.web.site.search,
 and kept out of the model/migration comparison by name.
 """
 
