@@ -115,3 +115,22 @@ def test_commands_print_no_errors_by_hand() -> None:
             exits = text.count("typer.Exit(")
             # a report already printed, exiting non-zero: `doctor` and `import-opml` only
             assert exits <= 1, path.name
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("novelty_threshold = 0.86\n", "unknown setting 'novelty_threshold'"),
+        ('web_port = "eighty"\n', "web_port: Input should be a valid integer"),
+        ("web_port = \n", "unreadable config"),
+    ],
+)
+def test_bad_settings_are_one_line_not_a_traceback(
+    data_dir: Path, tmp_path: Path, toml: str, message: str
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "stories", "list"])
+    assert result.exit_code == EXIT_USAGE, result.stderr
+    lines = _errors(result.stderr)
+    assert len(lines) == 1 and message in lines[0] and str(config) in lines[0], lines

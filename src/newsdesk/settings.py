@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -140,11 +141,6 @@ class Settings(BaseSettings):
         description="Count shared people and organisations (entity ids) as clustering evidence. "
         "Off by default: on the demo it added nothing in the pipeline and merged two stories in "
         "the batch command; names, acronyms and numbers are always used.",
-    )
-    novelty_threshold: float = Field(
-        0.86,
-        description="A passage is a development when its best cosine to the story's earlier "
-        "passages (any language) is below this.",
     )
     breaking_window_hours: float = Field(
         6.0, description="Window over which a story's article rate is compared to its baseline."
@@ -281,6 +277,22 @@ class ConfigNotFound(FileNotFoundError):
     """The configuration file named on the command line or in NEWSDESK_CONFIG is missing."""
 
 
+class InvalidSettings(ValueError):
+    """The config file, the environment or a flag gives a setting a value it cannot take."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each bad setting and why: "unknown setting 'x'; web_port: ..."."""
+    parts = []
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err["loc"]) or "settings"
+        if err["type"] == "extra_forbidden":
+            parts.append(f"unknown setting {name!r}")
+        else:
+            parts.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+    return "; ".join(parts)
+
+
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     """Build the settings: TOML file < environment < the given overrides (CLI flags)."""
     global _CONFIG_OVERRIDE
@@ -290,9 +302,15 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     if path is not None and not path.exists():
         raise ConfigNotFound(f"configuration file not found: {path}")
     _CONFIG_OVERRIDE = path
+    file = _config_path()
+    where = f" in {file}" if file is not None else ""
     try:
         clean = {k: v for k, v in overrides.items() if v is not None}
         return Settings(**clean)
+    except ValidationError as exc:
+        raise InvalidSettings(f"invalid settings{where}: {describe_validation_error(exc)}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidSettings(f"unreadable config{where}: {exc}") from exc
     finally:
         _CONFIG_OVERRIDE = None
 

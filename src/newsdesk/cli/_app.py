@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
-from newsdesk.settings import ConfigNotFound, Settings, load_settings
+from newsdesk.settings import ConfigNotFound, InvalidSettings, Settings, load_settings
 from newsdesk.store import Store, open_store
 
 EXIT_FAILED = 1  # the request cannot be done: unknown id, name taken, unreadable file, database
@@ -85,7 +85,7 @@ class CliState:
                 self._settings = load_settings(
                     self.config, data_dir=self.data_dir, database_url=self.database_url
                 )
-            except ConfigNotFound as exc:
+            except (ConfigNotFound, InvalidSettings) as exc:
                 raise CLIError(str(exc), EXIT_USAGE) from exc
         return self._settings
 

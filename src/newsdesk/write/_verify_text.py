@@ -143,12 +143,6 @@ def wrapper_stages(text: str) -> list[Body]:
     return stages
 
 
-def strip_wrappers(text: str) -> Body:
-    """The words a writer took from the passage, without attribution, date label or quotes."""
-    last = wrapper_stages(text)[-1]
-    return Body(last.text.strip(), last.wrappers, last.label)
-
-
 # ---- tokens ----
 def normalise_text(text: str) -> str:
     """NFKC with every digit as ASCII (full-width forms, Arabic-Indic, Devanagari)."""
