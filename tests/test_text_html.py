@@ -29,7 +29,8 @@ def test_html_to_text(fragment: str, line: str, paragraphs: str) -> None:
 def test_feed_html_title_reads_as_text() -> None:
     feed = b"""<?xml version="1.0"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Invented Wire</title>
-<entry><id>urn:x:1</id><title type="html">Port &lt;b&gt;reopens&lt;/b&gt;&lt;br&gt;after storm</title>
+<entry><id>urn:x:1</id>
+<title type="html">Port &lt;b&gt;reopens&lt;/b&gt;&lt;br&gt;after storm</title>
 <link href="https://wire.example/1"/><updated>2026-11-12T08:00:00Z</updated></entry></feed>"""
     parsed = parse_feed(feed, "https://wire.example/feed")
     assert parsed.entries[0].title == "Port reopens after storm"
