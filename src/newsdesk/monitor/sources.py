@@ -102,6 +102,7 @@ class ImportReport:
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
+
 def normalise_source_url(url: str, *, allow_private: bool = True) -> str:
     """The URL as stored: stripped, scheme and host lower-cased, fragment dropped.
 

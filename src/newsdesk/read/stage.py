@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # LSH candidates below the Jaccard threshold are verified by exact shingle containment
 CANDIDATE_JACCARD = 0.3
+
+
 @dataclass
 class ReadReport:
     """Totals of one read pass over pending entries."""
