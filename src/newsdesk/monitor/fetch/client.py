@@ -511,7 +511,7 @@ class PoliteFetcher:
             result.body = b""
             result.content_type = None
             if status in REDIRECT_STATUSES:
-                location = response.headers.get("location")
+                location: str | None = response.headers.get("location")
                 if location:
                     return location
                 raise HTTPStatusError(status, f"HTTP {status} redirect without a Location")

@@ -12,6 +12,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import select, text
@@ -179,7 +180,11 @@ def _highlight(snippet: str) -> Markup:
     return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
-def _search_sqlite(session: Session, terms: list[str], limit: int) -> list[tuple]:
+# (kind, ref_id, title, snippet, score) as the database returns them
+_Row = tuple[Any, Any, Any, Any, float]
+
+
+def _search_sqlite(session: Session, terms: list[str], limit: int) -> list[_Row]:
     # each term quoted: a reader's words are never FTS5 syntax; adjacent terms mean AND
     match = "{title body}: (" + " ".join(f'"{t}"' for t in terms) + ")"
     rows = session.execute(
@@ -194,7 +199,7 @@ def _search_sqlite(session: Session, terms: list[str], limit: int) -> list[tuple
     return [(k, r, t, s, -float(sc)) for k, r, t, s, sc in rows]
 
 
-def _search_postgres(session: Session, terms: list[str], limit: int) -> list[tuple]:
+def _search_postgres(session: Session, terms: list[str], limit: int) -> list[_Row]:
     rows = session.execute(
         text(
             "SELECT kind, ref_id, title, "
