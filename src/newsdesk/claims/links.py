@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsdesk.claims._lexicon import NEGATIONS
-from newsdesk.claims.model import Claim, ClaimLink, Quantity
+from newsdesk.claims.model import Claim, ClaimLink, LinkKind, Quantity
 
 __all__ = ["Similarity", "link_claims"]
 
@@ -326,7 +326,7 @@ def _restated_denials(
                     ClaimLink(
                         claim_id=r.id,
                         contests_claim_id=a_id,
-                        kind="denial",
+                        kind=LinkKind.DENIAL,
                         reason=f"{r.speaker} restates the denial of {a.speaker}'s account: "
                         f"{_short(a.content)}",
                         passage_id=r.passage_id,
@@ -374,7 +374,7 @@ def _rival_accounts(
                 ClaimLink(
                     claim_id=b.id,
                     contests_claim_id=a.id,
-                    kind="contradiction",
+                    kind=LinkKind.CONTRADICTION,
                     reason=f"rival accounts: {_attributed(a)} / {_attributed(b)}",
                     passage_id=b.passage_id,
                     contests_passage_id=a.passage_id,
@@ -489,7 +489,7 @@ def _denials(
                 ClaimLink(
                     claim_id=d.id,
                     contests_claim_id=a.id,
-                    kind="denial",
+                    kind=LinkKind.DENIAL,
                     reason=f"{d.speaker} {what} {a.speaker}'s account: {_short(a.content)}",
                     passage_id=d.passage_id,
                     contests_passage_id=a.passage_id,
@@ -558,7 +558,7 @@ def _contradictions(
                 ClaimLink(
                     claim_id=b.id,
                     contests_claim_id=a.id,
-                    kind="contradiction",
+                    kind=LinkKind.CONTRADICTION,
                     reason=(
                         f"figures differ: {_format_value(qa)} vs {_format_value(qb)} {unit} "
                         f"({a.speaker} vs {b.speaker})"
