@@ -51,15 +51,15 @@ def test_values_unchanged(enum: type[StrEnum]) -> None:
 
 
 def test_order_constants_are_the_members_in_order() -> None:
-    assert SourceKind.ALL == tuple(SourceKind)
-    assert PollPolicy.ALL == tuple(PollPolicy)
-    assert EntryState.ALL == tuple(EntryState)
-    assert ArticleStage.ORDER == tuple(ArticleStage)
-    assert Role.ALL == tuple(Role)
-    assert SectionKey.ORDER == tuple(SectionKey)
+    assert tuple(SourceKind) == SourceKind.ALL
+    assert tuple(PollPolicy) == PollPolicy.ALL
+    assert tuple(EntryState) == EntryState.ALL
+    assert tuple(ArticleStage) == ArticleStage.ORDER
+    assert tuple(Role) == Role.ALL
+    assert tuple(SectionKey) == SectionKey.ORDER
     assert set(SectionKey.TITLES) == set(SectionKey)
-    assert EntityType.ALL == tuple(EntityType)
-    assert Origin.PRIORITY == tuple(Origin)
+    assert tuple(EntityType) == EntityType.ALL
+    assert tuple(Origin) == Origin.PRIORITY
     assert Role.at_least("admin", Role.EDITOR) and not Role.at_least("contributor", "editor")
     assert not Role.at_least("owner", "editor")
 
