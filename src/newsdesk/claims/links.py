@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from newsdesk.claims._lexicon import NEGATIONS
 from newsdesk.claims.model import Claim, ClaimLink, LinkKind, Quantity
+from newsdesk.text.words import SPACELESS_CLASS
 
 __all__ = ["Similarity", "link_claims"]
 
@@ -23,7 +24,7 @@ _SPECIFIC_UNITS = {"container", "bpd", "m3", "MW", "vessel", "tonne", "drone", "
 _VAGUE_UNITS = {"%", "pp", "USD", "EUR", "rupee", "BRL", "XOF", "GBP"}
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9-]{2,}\b")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+")
+_CJK = re.compile(f"[{SPACELESS_CLASS}]+")
 _UNIT_WORDS = re.compile(
     r"per ?cent|percent|prozent|por ?ciento|por ?cento|pour ?cent|процент\w*|dollars?|dólares|e"
     r"uros?",

@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 
 from newsdesk.text.dates import _full_dates, normalize_digits
+from newsdesk.text.words import WIDE_CLASS
 from newsdesk.write._text import ENGLISH_STOPWORDS
 
 # Letters, digits and the combining marks of Indic, Arabic and Hebrew scripts (not all are \w).
@@ -18,8 +19,8 @@ _WORD = re.compile(
     r"[\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
     r"\u06d6-\u06ed\u0900-\u0963\u0966-\u097f\u0980-\u0dff]+"
 )
-_WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
-_WIDE_SPLIT = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff])")
+_WIDE = re.compile(f"[{WIDE_CLASS}]")
+_WIDE_SPLIT = re.compile(f"([{WIDE_CLASS}])")
 
 STOPWORDS = frozenset(ENGLISH_STOPWORDS)
 
