@@ -14,6 +14,7 @@ import numpy as np
 
 from newsdesk.embed.base import Embedder, bound_text, normalise_rows
 from newsdesk.text.language import detect_language
+from newsdesk.text.numbers import fold_digits, read_number
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,6 @@ DEFAULT_EMBED_CHARS = 1000
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
-_DIGITS = str.maketrans(
-    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯０１２３４５６７８９",
-    "0123456789" * 5,
-)
 _MULTIPLIERS = {
     "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3,
     "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "mil": 1e3, "tausend": 1e3,
@@ -234,31 +231,12 @@ def extract_names(text: str) -> frozenset[str]:
     return frozenset(k for k in keys if k)
 
 
-def _number_value(raw: str) -> float | None:
-    groups = re.split(r"[.,\u00a0\u202f ]", raw)
-    seps = re.findall(r"[.,\u00a0\u202f ]", raw)
-    if len(groups) == 1:
-        return float(raw)
-    tail = groups[1:]
-    if all(len(g) == 3 for g in tail) and (len(tail) > 1 or len(groups[0]) <= 3):
-        return float("".join(groups))  # 40,000 / 40.000 / 40 000
-    if len(set(seps)) == 1 and seps[0] == "," and len(tail[-1]) == 3:
-        return float("".join(groups))  # Indian grouping 1,20,000
-    if len(groups) == 2 and seps[0] in ".,":
-        return float(f"{groups[0]}.{groups[1]}")  # 6,8 / 6.8
-    return None
-
-
 def extract_numbers(text: str) -> frozenset[str]:
     """Distinctive quantities as canonical strings (years and small counts left out)."""
-    norm = text.translate(_DIGITS)
+    norm = fold_digits(text)
     out = set()
     for m in _NUMBER.finditer(norm):
-        raw = m.group(0).strip()
-        try:
-            value = _number_value(raw)
-        except ValueError:
-            value = None
+        value = read_number(m.group(0))  # any language: three-digit groups are thousands
         if value is None:
             continue
         mult = _MULT_RE.match(norm, m.end())
