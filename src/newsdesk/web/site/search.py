@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from newsdesk.store import Analysis, AnalysisStatus, Article, Story, StoryArticle
-from newsdesk.web.site.published import newest_published
+from newsdesk.store.queries import newest_published_analyses
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,9 @@ def index_story(session: Session, story: Story) -> None:
 def _wanted_analyses(session: Session) -> dict[int, str]:
     # only the newest published version of each story+persona is searchable
     rows = session.execute(
-        newest_published().with_only_columns(Analysis.id, Analysis.status, Analysis.updated_at)
+        newest_published_analyses().with_only_columns(
+            Analysis.id, Analysis.status, Analysis.updated_at
+        )
     )
     return {aid: f"{status}:{updated.isoformat()}" for aid, status, updated in rows}
 
