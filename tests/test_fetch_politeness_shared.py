@@ -27,9 +27,12 @@ from tests.feedkit import INVENTED, page_html, rfc822, rss
 from tests.localserver import LocalServer
 
 DELAY = 0.4
-# arrival times are read on the server's clock after the request crossed loopback: allow a
-# little jitter, far below the delay
-JITTER = 0.05
+# Arrival times are read by the server's thread after the request crossed loopback, so on a
+# busy machine one arrival can be logged late and the next gap looks short. A fetcher without
+# shared state sends back-to-back batches ~0 s apart: a gap floor well above that and a total
+# span of the whole delay tell the two apart without timing flakes.
+JITTER = 0.1
+GAP_FLOOR = 0.6 * DELAY
 
 
 class ArrivalLog:
@@ -66,6 +69,14 @@ class ArrivalLog:
         return [b - a for a, b in pairwise(times)]
 
 
+def assert_spaced(log: ArrivalLog, requests: int) -> None:
+    """Every request to the host arrived at least the delay after the one before it."""
+    gaps = log.gaps()
+    assert len(gaps) == requests - 1
+    assert min(gaps) >= GAP_FLOOR, gaps
+    assert sum(gaps) >= (requests - 1) * DELAY - JITTER, gaps
+
+
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     srv = LocalServer().start()
@@ -98,7 +109,7 @@ def test_delay_holds_across_consecutive_batches(server: LocalServer, polite: Set
     for url in urls:  # four batches of one request, back to back
         assert _fetch_batch(polite, [url])[0].ok
     assert len(log.arrivals) == 4
-    assert min(log.gaps()) >= DELAY - JITTER, log.gaps()
+    assert_spaced(log, 4)
 
 
 def test_delay_holds_within_and_across_batches(server: LocalServer, polite: Settings) -> None:
@@ -107,7 +118,7 @@ def test_delay_holds_within_and_across_batches(server: LocalServer, polite: Sett
     assert all(r.ok for r in _fetch_batch(polite, urls[:3]))
     assert all(r.ok for r in _fetch_batch(polite, urls[3:]))
     assert len(log.arrivals) == 6
-    assert min(log.gaps()) >= DELAY - JITTER, log.gaps()
+    assert_spaced(log, 6)
 
 
 def test_other_hosts_are_not_delayed() -> None:
@@ -125,7 +136,7 @@ def test_other_hosts_are_not_delayed() -> None:
         return other, same
 
     other, same = asyncio.run(go())
-    assert other < DELAY / 4 and same >= DELAY - JITTER
+    assert other < DELAY / 2 and same >= DELAY - JITTER
 
 
 def test_poll_then_read_keep_the_delay(server: LocalServer, polite: Settings) -> None:
@@ -152,7 +163,7 @@ def test_poll_then_read_keep_the_delay(server: LocalServer, polite: Settings) ->
     store.dispose()
     paths = [p for _, p in sorted(log.arrivals)]
     assert paths[0] == "/feed.xml" and sorted(paths[1:]) == ["/news/0", "/news/1", "/news/2"]
-    assert min(log.gaps()) >= DELAY - JITTER, log.gaps()
+    assert_spaced(log, 4)
 
 
 def test_per_host_concurrency_holds_across_fetchers_in_threads(
@@ -191,4 +202,4 @@ def test_a_fresh_registry_is_independent() -> None:
         return second, third
 
     second, third = asyncio.run(go())
-    assert second >= 0.3 - JITTER and third < 0.1
+    assert second >= 0.3 - JITTER and third < 0.2
