@@ -16,6 +16,7 @@ from newsdesk.settings import Settings
 from newsdesk.store import Store, open_store
 from newsdesk.web import api
 from newsdesk.web.cache import PageCache, PageCacheMiddleware, PrivatePagesMiddleware
+from newsdesk.web.desk import newsletter as desk_newsletter
 from newsdesk.web.desk import routes as desk_routes
 from newsdesk.web.security import SecurityHeadersMiddleware
 from newsdesk.web.site import about as site_about
@@ -79,6 +80,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(desk_routes.router)
+    app.include_router(desk_newsletter.router)
     # the audience side (issue 14): feeds, trust pages, members, newsletter, webhooks
     for audience in (
         site_feeds,

@@ -170,7 +170,8 @@ class PrivatePagesMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                if personal:
+                current = next((v for k, v in headers if k.lower() == b"cache-control"), b"")
+                if personal and b"no-store" not in current:
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"private, no-store"))
                 if b"vary" not in present:

@@ -299,7 +299,7 @@ def search_page(request: Request, q: str = "") -> Response:
     if q:
         # search may (re)index what changed since the last search, so it needs a write session
         with app_store(request).session() as s:
-            hits = search(s, q, limit=30)
+            hits = search(s, q, limit=30, settings=app_settings(request))
     return _render(request, "search.html", {"q": q, "hits": hits})
 
 
