@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import urlsplit
 
 from newsdesk.settings import Settings
+
+
+# long headers stay on one line (RFC 5322 allows 998 characters): a folded List-Unsubscribe
+# URL would be RFC 2047-encoded by the default policy, which mail clients do not read
+MAIL_POLICY = default_policy.clone(max_line_length=998)
 
 
 def site_domain(settings: Settings) -> str:
@@ -39,7 +45,7 @@ def build_message(
     With `unsubscribe_url` the message carries `List-Unsubscribe` (the URL, which answers a
     POST with one click) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
     """
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     name, addr = parseaddr(settings.mail_from)
     msg["From"] = formataddr((name, addr)) if addr else settings.mail_from
     msg["To"] = Address(addr_spec=to)
