@@ -47,6 +47,10 @@ class MailSender(Protocol):
         """Send `message` to its To address; raises a MailError subclass on failure."""
         ...
 
+    def wait_turn(self) -> None:
+        """Wait until the rate limit lets the next mail go (call before claiming it)."""
+        ...
+
     def close(self) -> None:
         """Let go of the connection, if any."""
         ...

@@ -421,6 +421,9 @@ def send_issue(
     progress.step(stage, done)
     try:
         while True:
+            # the rate limit is slept off before a mail is claimed: a process killed while
+            # it waits leaves nothing uncertain
+            sender.wait_turn()
             at = now or utcnow()
             delivery_id = _claim_next(store, issue_id, at, settings)
             if delivery_id is None:
