@@ -200,7 +200,7 @@ def test_starttls_and_auth(store: Store, tmp_path: Path) -> None:
             update={"smtp_url": base.replace("s3cret%20pass", "wrong"), "mail_timeout": 3.0}
         )
         # a wrong password is one clear error, and nothing is handed over
-        with pytest.raises(MailUnavailable, match="newsroom@127.0.0.1"):
+        with pytest.raises(MailUnavailable, match=r"newsroom@127\.0\.0\.1"):
             SmtpMailSender(wrong).send(server.messages()[0].message)
         assert len(server.messages()) == before
 

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from newsdesk.settings import Settings
 
-
 # long headers stay on one line (RFC 5322 allows 998 characters): a folded List-Unsubscribe
 # URL would be RFC 2047-encoded by the default policy, which mail clients do not read
 MAIL_POLICY = default_policy.clone(max_line_length=998)
