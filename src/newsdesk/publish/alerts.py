@@ -305,6 +305,6 @@ def _alert_member(
             s.execute(
                 update(AlertDelivery)
                 .where(AlertDelivery.member_id == member_id, AlertDelivery.analysis_id.in_(ids))
-                .values(status=status, sent_at=utcnow(), error=error, message_id=msg["Message-ID"])
+                .values(status=status, sent_at=now, error=error, message_id=msg["Message-ID"])
                 .execution_options(synchronize_session=False)
             )
