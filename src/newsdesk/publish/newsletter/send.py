@@ -354,24 +354,45 @@ def _finish(store: Store, delivery_id: int, **values: object) -> None:
         )
 
 
+# stands in for each reader's own links in a briefing composed once per set of topics
+_KEY_MARK = "NEWSDESKREADERKEY"
+
+
 def _message_for(
-    session: Session, settings: Settings, issue: NewsletterIssue, delivery: Delivery
+    session: Session,
+    settings: Settings,
+    issue: NewsletterIssue,
+    delivery: Delivery,
+    composed: dict[tuple[str, ...], Briefing],
 ) -> tuple[Briefing, Subscriber] | None:
     sub = session.get(Subscriber, delivery.subscriber_id)
     if sub is None or sub.status != SubscriberStatus.ACTIVE:
         return None
-    briefing = compose_briefing(
-        issue_analyses(session, issue),
-        settings,
-        since=_aware(issue.since) if issue.since else None,
-        date=_aware(issue.until),
-        topics=list(sub.topics or []),
-        unsubscribe_url=unsubscribe_url(settings, sub),
-        manage_url=manage_url(settings),
-    )
-    if not briefing.items:
+    topics = tuple(sorted(sub.topics or []))
+    shared = composed.get(topics)
+    if shared is None:
+        # readers with the same topics get the same mail but for their own key: compose once
+        shared = composed[topics] = compose_briefing(
+            issue_analyses(session, issue),
+            settings,
+            since=_aware(issue.since) if issue.since else None,
+            date=_aware(issue.until),
+            topics=list(topics),
+            unsubscribe_url=unsubscribe_url(settings, None).replace("preview", _KEY_MARK),
+            manage_url=settings.site_url.rstrip("/") + f"/newsletter/manage/{_KEY_MARK}",
+        )
+    if not shared.items:
         return None
-    return briefing, sub
+    key = sub.unsubscribe_key
+    own = Briefing(
+        subject=shared.subject,
+        date=shared.date,
+        items=shared.items,
+        html=shared.html.replace(_KEY_MARK, key),
+        text=shared.text.replace(_KEY_MARK, key),
+        topics=shared.topics,
+    )
+    return own, sub
 
 
 def send_issue(
@@ -416,6 +437,7 @@ def send_issue(
                 )
             )
         )
+    composed: dict[tuple[str, ...], Briefing] = {}
     stage = f"briefing {issue_id}"
     progress.begin(stage, total)
     progress.step(stage, done)
@@ -430,7 +452,7 @@ def send_issue(
                 break
             if delivery_id < 0:
                 continue  # another sender took that one between our read and our claim
-            _send_one(store, settings, issue_id, delivery_id, sender, report)
+            _send_one(store, settings, issue_id, delivery_id, sender, report, composed)
             progress.step(stage)
     finally:
         sender.close()
@@ -463,12 +485,13 @@ def _send_one(
     delivery_id: int,
     sender: MailSender,
     report: SendReport,
+    composed: dict[tuple[str, ...], Briefing],
 ) -> None:
     with store.reader() as s:
         issue = s.get(NewsletterIssue, issue_id)
         delivery = s.get(Delivery, delivery_id)
         assert issue is not None and delivery is not None
-        made = _message_for(s, settings, issue, delivery)
+        made = _message_for(s, settings, issue, delivery, composed)
         message_id = delivery.message_id or make_message_id(
             settings, f"briefing.{issue_id}.{delivery_id}"
         )
