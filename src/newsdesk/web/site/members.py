@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -96,7 +97,7 @@ async def signin_submit(request: Request) -> Response:
             address = email.strip().lower()
         link = settings.site_url.rstrip("/") + "/signin/verify?token=" + token
         if nxt != "/account":
-            link += "&next=" + nxt
+            link += "&next=" + quote(nxt, safe="/")
         subject, text, html = compose_signin(settings, address, link)
         send_single(settings, to=address, subject=subject, text=text, html=html, kind="signin")
     except (InvalidEmail, TooManyLinks, MemberError) as exc:

@@ -311,6 +311,12 @@ def sitemap(request: Request) -> Response:
         ("/", None),
         ("/personas", None),
         ("/tags", None),
+        # the trust pages and ways to follow (issue 14)
+        ("/about", None),
+        ("/sources", None),
+        ("/corrections", None),
+        ("/feeds", None),
+        ("/members", None),
     ]
     with app_store(request).reader() as s:
         for a in s.scalars(pub.newest_published()):
