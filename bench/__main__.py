@@ -15,6 +15,7 @@ BENCHES = [
     "summarization",
     "writing",
     "web",
+    "audience",
 ]
 RESULTS = Path(__file__).parent / "results"
 

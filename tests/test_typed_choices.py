@@ -20,6 +20,7 @@ from newsdesk.store import (
     Role,
     SourceKind,
 )
+from newsdesk.store.audience import IssueStatus, SubscriberStatus, Tier
 from newsdesk.write.model import SectionKey
 
 # the values already in stores: changing one would orphan existing rows
@@ -40,6 +41,9 @@ STORED_VALUES: dict[type[StrEnum], tuple[str, ...]] = {
     Stance: ("assert", "deny", "confirm", "dispute"),
     SpeakerKind: ("named person", "official body", "anonymous sources", "outlet", "unknown"),
     LinkKind: ("denial", "contradiction"),
+    Tier: ("free", "supporter"),
+    SubscriberStatus: ("pending", "active", "unsubscribed", "bounced"),
+    IssueStatus: ("draft", "scheduled", "sending", "sent"),
 }  # fmt: skip
 
 

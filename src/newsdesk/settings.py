@@ -234,6 +234,74 @@ class Settings(BaseSettings):
         900, description="Window over which failed sign-ins are counted, seconds."
     )
 
+    # -- readers: members, newsletter, alerts, contributions (issue 14) -------------
+    members_only: list[str] = Field(
+        default_factory=list,
+        description="Analysis sections only members may read (e.g. ['what_to_watch']); "
+        "visitors see a members-only note instead. Enforced on pages, API, feeds, search, "
+        "newsletter and the static export.",
+    )
+    members_after_words: int = Field(
+        0,
+        description="Members-only continuation: visitors read this many words of an analysis "
+        "and members the rest (0 turns it off).",
+    )
+    members_tier: Literal["free", "supporter"] = Field(
+        "free",
+        description="The lowest member tier that reads members-only content: 'free' (any "
+        "signed-in member) or 'supporter'.",
+    )
+    sources_visibility: Literal["public", "members"] = Field(
+        "public",
+        description="Who sees an analysis's cited sources (passages, links, archived copies): "
+        "'public' (everyone: our default) or 'members'.",
+    )
+    smtp_url: str = Field(
+        "",
+        description="Where mail is sent: smtp://user:pass@host:25 (STARTTLS when offered), "
+        "smtp+starttls://... (STARTTLS required) or smtps://...:465 (TLS); empty: no mail.",
+    )
+    mail_from: str = Field(
+        "Newsdesk <newsdesk@localhost>", description="From address of every mail we send."
+    )
+    mail_rate_per_minute: float = Field(
+        120.0, description="Most mails sent per minute (newsletter, alerts, sign-in links)."
+    )
+    mail_timeout: float = Field(30.0, description="Seconds to wait for the SMTP server.")
+    token_max_age: int = Field(
+        24 * 3600,
+        description="Seconds a newsletter confirmation link stays valid (sign-in links: "
+        "member_link_max_age).",
+    )
+    member_link_max_age: int = Field(
+        15 * 60, description="Seconds a member's e-mailed sign-in link stays valid (used once)."
+    )
+    member_session_max_age: int = Field(
+        30 * 24 * 3600, description="Seconds a member stays signed in on one browser."
+    )
+    newsletter_send_hour: int = Field(
+        7, description="Hour (UTC) the daily briefing is sent by `newsdesk run`; -1: only by hand."
+    )
+    bounce_limit: int = Field(
+        3, description="Refused or bounced deliveries after which a subscriber gets no more mail."
+    )
+    alert_interval: int = Field(
+        6 * 3600,
+        description="Seconds: at most one alert mail per followed story in this interval.",
+    )
+    webhook_secret: str = Field(
+        "",
+        description="Shared secret of the member and bounce webhooks (HMAC-SHA256 of the body "
+        "in X-Newsdesk-Signature); empty turns the webhooks off.",
+    )
+    support_text: str = Field(
+        "Newsdesk is free to read. If you find it useful, you can support the newsroom.",
+        description="Text of the support box on analyses and in the newsletter footer.",
+    )
+    support_url: str = Field(
+        "", description="Where the support box links (a payment page elsewhere); empty hides it."
+    )
+
     sources: list[SourceConfig] = Field(
         default_factory=list,
         description="Sources declared in the config ([[sources]] tables); added to the registry "

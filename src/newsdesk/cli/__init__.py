@@ -1,10 +1,12 @@
 """Command-line interface: a thin layer over the library."""
 
 from newsdesk.cli import (  # noqa: F401  (importing registers the commands)
+    audience_cmds,
     brief_cmd,
     config_cmds,
     demo_cmd,
     entities_cmds,
+    export_cmd,
     extract_cmd,
     personas_cmds,
     pipeline_cmds,

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from newsdesk.cli._app import app, console, state
 from newsdesk.cli._progress import RichProgress
+from newsdesk.demo.briefing import send_demo_briefing
 from newsdesk.demo.corpus import load_corpus
+from newsdesk.demo.mailsink import MailSink
 from newsdesk.demo.runner import DemoReport, run_demo
 from newsdesk.demo.server import DemoFeedServer
 from newsdesk.settings import Settings
@@ -120,8 +122,10 @@ def demo(
 ) -> None:
     """Run the offline demo: a local feed server with an invented multilingual corpus on
     127.0.0.1, polled, read, clustered and written up by the real pipeline over simulated
-    days; then serve the newsroom (site, desk, API) on http://127.0.0.1:8000 and print a demo
-    editor's sign-in. --no-serve stops after the report.
+    days; send the first briefing to an invented subscriber through a local SMTP sink (the
+    .eml lands in <data-dir>/outbox); then serve the newsroom (site, desk, API, feeds,
+    newsletter, members) on http://127.0.0.1:8000 and print a demo editor's sign-in.
+    --no-serve stops after the report and the briefing.
 
     Example: newsdesk --data-dir /tmp/nd demo --fresh
     """
@@ -129,11 +133,39 @@ def demo(
     with RichProgress() as progress:
         report = run_demo(st.settings, fresh=fresh, progress=progress)
     print_demo_report(report)
-    if not no_serve:
-        serve_demo_site(st.settings)
+    sink = MailSink(st.settings.data_dir / "outbox").start()
+    try:
+        mail_settings = st.settings.model_copy(update={"smtp_url": sink.url})
+        send_and_print_briefing(mail_settings, sink)
+        if not no_serve:
+            serve_demo_site(mail_settings, sink)
+    finally:
+        sink.stop()
 
 
-def serve_demo_site(settings: Settings) -> None:
+def send_and_print_briefing(settings: Settings, sink: MailSink) -> None:
+    """Send the first briefing to the invented subscriber and say where to read it."""
+    from newsdesk.store import open_store
+
+    store = open_store(settings)
+    try:
+        before = set(sink.messages())
+        sent = send_demo_briefing(store, settings)
+    finally:
+        store.dispose()
+    files = [p for p in sink.messages() if p not in before]
+    if sent.issue_id is None:
+        console.print(f"\nbriefing: {sent.note}; none sent.")
+        return
+    console.print(
+        f"\n[bold]briefing #{sent.issue_id}[/] ({sent.items} pieces) sent over SMTP to "
+        f"{sent.subscriber} (an invented subscriber) through the local mail sink at {sink.url}"
+    )
+    for path in files:
+        console.print(f"   read it: {path.resolve()}")
+
+
+def serve_demo_site(settings: Settings, sink: MailSink | None = None) -> None:
     """Serve the site, the desk and the API over the demo's store until Ctrl-C."""
     import uvicorn
 
@@ -154,6 +186,15 @@ def serve_demo_site(settings: Settings) -> None:
         f"Editor desk: {base}/desk  sign in as [bold]{username}[/] with password "
         f"[bold]{password}[/] (new each run)\nAPI: {base}/api/docs   Ctrl-C stops the server."
     )
+    console.print(
+        f"Readers: {base}/feeds (RSS, Atom, JSON Feed) · {base}/newsletter · {base}/members · "
+        f"{base}/about · {base}/sources"
+    )
+    if sink is not None:
+        console.print(
+            f"Mail the site sends (sign-in links, confirmations, briefings) arrives as .eml "
+            f"files in {sink.outbox.resolve()}"
+        )
     try:
         uvicorn.run(
             app, host=site_settings.web_host, port=site_settings.web_port, log_level="warning"

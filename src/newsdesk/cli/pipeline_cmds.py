@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from newsdesk.cli._app import CLIError, app, console, err_console, state
 from newsdesk.cli._progress import RichProgress
 from newsdesk.pipeline import CycleReport, run_cycle, run_forever
+from newsdesk.publish import stage as publish_stage
 from newsdesk.store import Article, Passage
 
 articles_app = typer.Typer(help="Inspect stored articles.", no_args_is_help=True)
@@ -57,7 +58,9 @@ def poll(ctx: typer.Context) -> None:
 
 @app.command()
 def run(ctx: typer.Context) -> None:
-    """Poll continuously (every run_interval seconds); Ctrl-C finishes the step and exits.
+    """Poll continuously (every run_interval seconds), then send readers what is due (the
+    daily briefing at newsletter_send_hour, scheduled issues, alerts) when smtp_url is set;
+    Ctrl-C finishes the step and exits.
 
     Example: NEWSDESK_RUN_INTERVAL=120 newsdesk run
     """
@@ -71,10 +74,17 @@ def run(ctx: typer.Context) -> None:
         err_console.print("[yellow]stopping after the current step (Ctrl-C again to abort)[/]")
         stop.set()
 
+    def after_cycle(report: CycleReport) -> None:
+        print_cycle(report)
+        # then readers: the daily briefing when due, scheduled issues, alerts (needs smtp_url)
+        sent = publish_stage.run(store, st.settings)
+        for line in sent.errors:
+            err_console.print(f"[yellow]mail: {line}[/]")
+
     previous = signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        cycles = run_forever(store, st.settings, stop=stop, on_cycle=print_cycle)
+        cycles = run_forever(store, st.settings, stop=stop, on_cycle=after_cycle)
     finally:
         signal.signal(signal.SIGINT, previous)
     console.print(f"stopped cleanly after {cycles} cycle(s)")

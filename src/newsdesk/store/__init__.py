@@ -1,5 +1,20 @@
 """Storage: the data model, sessions and migrations in one place."""
 
+from newsdesk.store.audience import (
+    AlertDelivery,
+    Delivery,
+    DeliveryStatus,
+    EmailToken,
+    Follow,
+    FollowKind,
+    IssueStatus,
+    Member,
+    NewsletterIssue,
+    Subscriber,
+    SubscriberStatus,
+    Tier,
+    TokenPurpose,
+)
 from newsdesk.store.database import Store, open_store
 from newsdesk.store.models import (
     Analysis,
@@ -37,6 +52,7 @@ from newsdesk.store.models import (
 )
 
 __all__ = [
+    "AlertDelivery",
     "Analysis",
     "AnalysisSentence",
     "AnalysisStatus",
@@ -47,8 +63,11 @@ __all__ = [
     "Base",
     "Claim",
     "ClaimLink",
+    "Delivery",
+    "DeliveryStatus",
     "Development",
     "DevelopmentKind",
+    "EmailToken",
     "Embedding",
     "Entity",
     "EntityAlias",
@@ -56,8 +75,13 @@ __all__ = [
     "EntryState",
     "FetchLog",
     "FetchOutcome",
+    "Follow",
+    "FollowKind",
+    "IssueStatus",
     "LoginAttempt",
+    "Member",
     "Mention",
+    "NewsletterIssue",
     "Passage",
     "PollPolicy",
     "Role",
@@ -67,6 +91,10 @@ __all__ = [
     "Store",
     "Story",
     "StoryArticle",
+    "Subscriber",
+    "SubscriberStatus",
+    "Tier",
+    "TokenPurpose",
     "User",
     "open_store",
     "passage_id",

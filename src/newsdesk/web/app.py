@@ -15,9 +15,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsdesk.settings import Settings
 from newsdesk.store import Store, open_store
 from newsdesk.web import api
-from newsdesk.web.cache import PageCache, PageCacheMiddleware
+from newsdesk.web.cache import PageCache, PageCacheMiddleware, PrivatePagesMiddleware
+from newsdesk.web.desk import newsletter as desk_newsletter
 from newsdesk.web.desk import routes as desk_routes
 from newsdesk.web.security import SecurityHeadersMiddleware
+from newsdesk.web.site import about as site_about
+from newsdesk.web.site import feeds as site_feeds
+from newsdesk.web.site import hooks as site_hooks
+from newsdesk.web.site import images as site_images
+from newsdesk.web.site import members as site_members
+from newsdesk.web.site import newsletter as site_newsletter
 from newsdesk.web.site import routes as site_routes
 from newsdesk.web.templating import templates
 
@@ -68,10 +75,22 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.secret_key = resolve_secret_key(settings)
     app.state.page_cache = PageCache(settings.page_cache_seconds)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
+    app.add_middleware(PrivatePagesMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(desk_routes.router)
+    app.include_router(desk_newsletter.router)
+    # the audience side (issue 14): feeds, trust pages, members, newsletter, webhooks
+    for audience in (
+        site_feeds,
+        site_about,
+        site_members,
+        site_newsletter,
+        site_hooks,
+        site_images,
+    ):
+        app.include_router(audience.router)
     app.include_router(site_routes.router)
 
     @app.get("/api/docs", include_in_schema=False)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = b"nd_session"
+# a member's pages may hold members-only text: never served from, or stored in, the cache
+MEMBER_COOKIE = b"nd_member"
 CACHEABLE_TYPES = (b"text/html", b"application/xml", b"text/xml")
 
 
@@ -73,7 +75,7 @@ def _is_public_get(scope: Scope) -> bool:
     if path.startswith(("/desk", "/api", "/static")):
         return False
     for name, value in scope.get("headers", []):
-        if name == b"cookie" and SESSION_COOKIE in value:
+        if name == b"cookie" and (SESSION_COOKIE in value or MEMBER_COOKIE in value):
             return False
         if name == b"authorization":
             return False
@@ -141,3 +143,40 @@ class PageCacheMiddleware:
         if any(k == b"set-cookie" for k, _ in headers):
             return
         self.cache.put(key, CachedPage(200, headers, b"".join(chunks), time.monotonic()))
+
+
+def _has_personal_cookie(scope: Scope) -> bool:
+    return any(
+        name == b"cookie" and (SESSION_COOKIE in value or MEMBER_COOKIE in value)
+        for name, value in scope.get("headers", [])
+    )
+
+
+class PrivatePagesMiddleware:
+    """Tell every cache between us and the reader what our page cache already knows: a page
+    shown to a signed-in member or editor is theirs alone (`private, no-store`), and any page
+    may differ by cookie (`Vary: Cookie`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static"):
+            await self.app(scope, receive, send)
+            return
+        personal = _has_personal_cookie(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                current = next((v for k, v in headers if k.lower() == b"cache-control"), b"")
+                if personal and b"no-store" not in current:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"private, no-store"))
+                if b"vary" not in present:
+                    headers.append((b"vary", b"Cookie"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -159,6 +159,18 @@ class AnalysisDetail(AnalysisSummary):
     rejected_reason: str | None = Field(
         default=None, description="Why an editor rejected it (token holders only)."
     )
+    members_only_sentences: int = Field(
+        default=0,
+        description="Sentences withheld from this answer because they are for members (read "
+        "them on the site when signed in; an API token sees everything).",
+    )
+    members_only_sections: list[str] = Field(
+        default_factory=list, description="Titles of the sections those sentences are in."
+    )
+    sources_withheld: bool = Field(
+        default=False,
+        description="True when citations are left out because sources are for members.",
+    )
 
 
 class SourceOut(BaseModel):

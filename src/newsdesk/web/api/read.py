@@ -15,6 +15,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from newsdesk.personas import Persona, load_personas
+from newsdesk.publish.gate import DESK, VISITOR, gate_analysis
+from newsdesk.settings import Settings
 from newsdesk.store import (
     Analysis,
     AnalysisStatus,
@@ -128,13 +130,24 @@ def citation_out(c: ResolvedCitation) -> CitationOut:
     )
 
 
-def analysis_detail(s: Session, a: Analysis, private: bool = False) -> AnalysisDetail:
-    """An analysis in full, every citation resolved (as `newsdesk analyses export` does)."""
+def analysis_detail(
+    s: Session, a: Analysis, private: bool = False, settings: Settings | None = None
+) -> AnalysisDetail:
+    """An analysis, every citation resolved (as `newsdesk analyses export` does).
+
+    Without `private` (an API token) only what a visitor may read is included: members-only
+    sentences, and citations when sources are for members, are left out (see publish.gate).
+    """
+    reader = DESK if private else VISITOR
+    gated = gate_analysis(a.sentences, settings or Settings.model_construct(), reader)
+    shown = [sent for sent in a.sentences if sent.id in gated.visible_ids]
     cited = {
-        pid: citation_out(c) for pid, c in resolve_citations(s, cited_ids(a.sentences)).items()
+        pid: citation_out(c)
+        for pid, c in resolve_citations(s, cited_ids(shown)).items()
+        if gated.sources_visible
     }
     sections: list[SectionOut] = []
-    for sent in a.sentences:
+    for sent in shown:
         if not sections or sections[-1].key != sent.section:
             title = SectionKey.TITLES.get(sent.section, sent.section)
             sections.append(SectionOut(key=sent.section, title=title, sentences=[]))
@@ -148,7 +161,7 @@ def analysis_detail(s: Session, a: Analysis, private: bool = False) -> AnalysisD
                 verified=sent.verified,
                 support=sent.support,
                 reason=sent.reason,
-                citations=[cited[c] for c in sent.citations],
+                citations=[cited[c] for c in sent.citations if c in cited],
             )
         )
     corrections = [
@@ -171,6 +184,9 @@ def analysis_detail(s: Session, a: Analysis, private: bool = False) -> AnalysisD
         corrections=corrections,
         sections=sections,
         rejected_reason=a.rejected_reason if private else None,
+        members_only_sentences=gated.withheld,
+        members_only_sections=gated.withheld_sections,
+        sources_withheld=not gated.sources_visible,
     )
 
 
@@ -326,7 +342,7 @@ def get_analysis(request: Request, analysis_id: int, holder: Holder) -> Analysis
         # an unpublished piece does not exist for readers without a token
         if a is None or (holder is None and a.status not in PUBLIC_STATUSES):
             raise HTTPException(404, f"no analysis {analysis_id}")
-        return analysis_detail(s, a, holder is not None)
+        return analysis_detail(s, a, holder is not None, app_settings(request))
 
 
 # -- sources, personas, entities, tags ----------------------------------------------------

@@ -143,6 +143,13 @@ def _field(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+# for the desk's other page modules (newsletter, members)
+render_desk_page = _render
+desk_redirect = _redirect
+acting_user = _actor
+form_field = _field
+
+
 # -- sign-in ---------------------------------------------------------------------------
 
 

@@ -152,10 +152,14 @@ def newer_version(session: Session, analysis: Analysis) -> Analysis | None:
     ).first()
 
 
-def sections_of(analysis: Analysis) -> list[Section]:
-    """The analysis's sentences grouped into sections, in the fixed reading order."""
+def sections_of(
+    analysis: Analysis, sentences: list[AnalysisSentence] | None = None
+) -> list[Section]:
+    """The analysis's sentences (or the given subset: what the reader may read) grouped into
+    sections, in the fixed reading order."""
     groups: dict[str, list[AnalysisSentence]] = {}
-    for sent in sorted(analysis.sentences, key=lambda s: (s.section_order, s.position)):
+    chosen = analysis.sentences if sentences is None else sentences
+    for sent in sorted(chosen, key=lambda s: (s.section_order, s.position)):
         groups.setdefault(sent.section, []).append(sent)
 
     def order(key: str) -> int:
@@ -167,10 +171,13 @@ def sections_of(analysis: Analysis) -> list[Section]:
     ]
 
 
-def resolve_citations(session: Session, analysis: Analysis) -> Citations:
-    """Number each cited passage in reading order and resolve it to its article and snapshot."""
+def resolve_citations(
+    session: Session, analysis: Analysis, sentences: list[AnalysisSentence] | None = None
+) -> Citations:
+    """Number each cited passage in reading order and resolve it to its article and snapshot
+    (only the passages `sentences` cite, when given: a withheld sentence's sources stay too)."""
     order: list[str] = []
-    for section in sections_of(analysis):
+    for section in sections_of(analysis, sentences):
         for sent in section.sentences:
             order += [c for c in sent.citations if c not in order]
     resolved = provenance.resolve_citations(session, order)

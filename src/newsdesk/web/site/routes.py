@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsdesk.personas import Persona, load_personas
+from newsdesk.publish.gate import gate_analysis
 from newsdesk.store import Analysis, AnalysisStatus, Entity, Story
 from newsdesk.store.queries import (
     newest_published_analyses,
@@ -24,8 +25,11 @@ from newsdesk.store.queries import (
     story_articles,
 )
 from newsdesk.web.app_state import app_settings, app_store
+from newsdesk.web.readers import reader_of
 from newsdesk.web.sanitize import safe_url, source_link
 from newsdesk.web.site import published as pub
+from newsdesk.web.site.meta import analysis_extras, listing_extras
+from newsdesk.web.site.render import render_page
 from newsdesk.web.site.search import search
 from newsdesk.web.templating import templates
 
@@ -75,9 +79,7 @@ def _personas(request: Request) -> dict[str, Persona]:
 def _render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    settings = app_settings(request)
-    context = {"site_title": settings.site_title, "site_url": settings.site_url, **context}
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    return render_page(request, name, context, status_code)
 
 
 def _parse_id(raw: str, message: str) -> int:
@@ -140,13 +142,16 @@ def analysis_page(request: Request, raw_id: str) -> Response:
     missing = f"No analysis {raw_id}: it may have been retracted or never published."
     analysis_id = _parse_id(raw_id, missing)
     personas = _personas(request)
+    settings = app_settings(request)
     with app_store(request).reader() as s:
         a = pub.public_analysis(s, analysis_id)
         if a is None:
             raise HTTPException(404, missing)
         story = s.get(Story, a.story_id)
         retracted = a.status == AnalysisStatus.RETRACTED
-        citations = pub.resolve_citations(s, a)
+        # what this reader may read: members-only sections and their sources stay behind
+        gated = gate_analysis(a.sentences, settings, reader_of(request))
+        citations = pub.resolve_citations(s, a, gated.visible if gated.sources_visible else [])
         primary_tag = a.tags[0] if a.tags else None
         more_in = (
             [
@@ -170,8 +175,9 @@ def analysis_page(request: Request, raw_id: str) -> Response:
                 "persona": personas.get(a.persona_id),
                 "personas": personas,
                 "perspective": personas.get(a.perspective_persona_id or ""),
-                "sections": [] if retracted else pub.sections_of(a),
+                "sections": [] if retracted else pub.sections_of(a, gated.visible),
                 "citations": citations,
+                **analysis_extras(request, s, a, story, gated, retracted),
                 "production": pub.production_of(s, a, story, citations),
                 "newer": pub.newer_version(s, a),
                 "primary_tag": primary_tag,
@@ -204,6 +210,9 @@ def story_page(request: Request, raw_id: str) -> Response:
                 "analyses": pub.latest_analyses(s, story_id=story.id, limit=None),
                 "personas": _personas(request),
                 "chart": _chart("coverage_timeline_svg", s, story.id),
+                **listing_extras(
+                    request, s, "story", str(story.id), story.headline or f"Story {story.id}"
+                ),
             },
         )
 
@@ -230,6 +239,7 @@ def tag_page(request: Request, tag: str) -> Response:
                 "analyses": analyses,
                 "stories": pub.stories_of(s, {a.story_id for a in analyses}),
                 "personas": _personas(request),
+                **listing_extras(request, s, "tag", tag, f"Tagged {tag}"),
             },
         )
 
@@ -260,6 +270,7 @@ def persona_page(request: Request, persona_id: str) -> Response:
                 "persona": persona,
                 "analyses": analyses,
                 "stories": pub.stories_of(s, {a.story_id for a in analyses}),
+                **listing_extras(request, s, "persona", persona.id, persona.byline),
             },
         )
 
@@ -291,7 +302,7 @@ def search_page(request: Request, q: str = "") -> Response:
     if q:
         # search may (re)index what changed since the last search, so it needs a write session
         with app_store(request).session() as s:
-            hits = search(s, q, limit=30)
+            hits = search(s, q, limit=30, settings=app_settings(request))
     return _render(request, "search.html", {"q": q, "hits": hits})
 
 
@@ -303,6 +314,12 @@ def sitemap(request: Request) -> Response:
         ("/", None),
         ("/personas", None),
         ("/tags", None),
+        # the trust pages and ways to follow (issue 14)
+        ("/about", None),
+        ("/sources", None),
+        ("/corrections", None),
+        ("/feeds", None),
+        ("/members", None),
     ]
     with app_store(request).reader() as s:
         for a in s.scalars(newest_published_analyses()):

@@ -18,6 +18,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
+from newsdesk.publish.gate import VISITOR, gate_analysis, gate_fingerprint
+from newsdesk.settings import Settings
 from newsdesk.store import Analysis, AnalysisStatus, Article, Story, StoryArticle
 from newsdesk.store.queries import newest_published_analyses
 
@@ -30,6 +32,8 @@ _START, _STOP = "\x02", "\x03"
 _MARKERS = re.compile("[\x02\x03]")
 _TERM = re.compile(r"\w+")
 _MAX_TERMS = 12
+# the gate of a site with no members-only text (the library default)
+_OPEN = Settings.model_construct()
 
 
 @dataclass
@@ -57,9 +61,11 @@ def _clean(value: str) -> str:
     return _MARKERS.sub(" ", value or "")
 
 
-def analysis_stamp(analysis: Analysis) -> str:
-    """What identifies the indexed state of an analysis (a desk edit changes updated_at)."""
-    return f"{analysis.status}:{analysis.updated_at.isoformat()}"
+def analysis_stamp(analysis: Analysis, settings: Settings | None = None) -> str:
+    """What identifies the indexed state of an analysis (a desk edit changes updated_at, and
+    a change of what is members-only changes the gate's part)."""
+    gate = gate_fingerprint(settings or _OPEN)
+    return f"{analysis.status}:{analysis.updated_at.isoformat()}:{gate}"
 
 
 def _story_stamp(updated_at: object, count: int, headline: str) -> str:
@@ -95,17 +101,20 @@ def _insert(session: Session, kind: str, ref_id: int, stamp: str, title: str, bo
     )
 
 
-def index_analysis(session: Session, analysis: Analysis) -> None:
-    """Index a published analysis (headline, dek, sentences, tags); unindex any other."""
+def index_analysis(session: Session, analysis: Analysis, settings: Settings | None = None) -> None:
+    """Index a published analysis (headline, dek, the sentences any visitor may read, tags);
+    unindex any other. Members-only text is never indexed, so no snippet can show it."""
     if analysis.status != AnalysisStatus.PUBLISHED:
         _delete(session, KIND_ANALYSIS, analysis.id)
         return
+    visible = gate_analysis(analysis.sentences, settings or _OPEN, VISITOR).visible
     body = "\n".join(
         [_clean(analysis.dek)]
-        + [_clean(s.text) for s in analysis.sentences]
+        + [_clean(s.text) for s in visible]
         + [_clean(t) for t in analysis.tags or []]
     )
-    _insert(session, KIND_ANALYSIS, analysis.id, analysis_stamp(analysis), analysis.headline, body)
+    stamp = analysis_stamp(analysis, settings)
+    _insert(session, KIND_ANALYSIS, analysis.id, stamp, analysis.headline, body)
 
 
 def index_story(session: Session, story: Story) -> None:
@@ -121,14 +130,15 @@ def index_story(session: Session, story: Story) -> None:
     _insert(session, KIND_STORY, story.id, stamp, story.headline, body)
 
 
-def _wanted_analyses(session: Session) -> dict[int, str]:
+def _wanted_analyses(session: Session, settings: Settings | None) -> dict[int, str]:
     # only the newest published version of each story+persona is searchable
     rows = session.execute(
         newest_published_analyses().with_only_columns(
             Analysis.id, Analysis.status, Analysis.updated_at
         )
     )
-    return {aid: f"{status}:{updated.isoformat()}" for aid, status, updated in rows}
+    gate = gate_fingerprint(settings or _OPEN)
+    return {aid: f"{status}:{updated.isoformat()}:{gate}" for aid, status, updated in rows}
 
 
 def _wanted_stories(session: Session) -> dict[int, str]:
@@ -140,7 +150,7 @@ def _wanted_stories(session: Session) -> dict[int, str]:
     return {sid: _story_stamp(up.isoformat(), count, head or "") for sid, up, count, head in rows}
 
 
-def sync_index(session: Session) -> int:
+def sync_index(session: Session, settings: Settings | None = None) -> int:
     """Bring the index in line with what is public; returns how many rows were (re)indexed."""
     have: Counter[tuple[str, int]] = Counter()
     stamps: dict[tuple[str, int], str] = {}
@@ -150,7 +160,7 @@ def sync_index(session: Session) -> int:
         key = (str(kind), int(ref_id))
         have[key] += 1
         stamps[key] = str(stamp)
-    wanted = {(KIND_ANALYSIS, k): v for k, v in _wanted_analyses(session).items()}
+    wanted = {(KIND_ANALYSIS, k): v for k, v in _wanted_analyses(session, settings).items()}
     wanted |= {(KIND_STORY, k): v for k, v in _wanted_stories(session).items()}
     for key in have:
         if key not in wanted:
@@ -164,7 +174,7 @@ def sync_index(session: Session) -> int:
         .where(Analysis.id.in_(analysis_ids))
         .options(selectinload(Analysis.sentences))
     ):
-        index_analysis(session, analysis)
+        index_analysis(session, analysis, settings)
     for story in session.scalars(select(Story).where(Story.id.in_(story_ids))):
         index_story(session, story)
     if stale:
@@ -219,12 +229,15 @@ def _search_postgres(session: Session, terms: list[str], limit: int) -> list[_Ro
     return [(k, r, t, s, float(sc)) for k, r, t, s, sc in rows]
 
 
-def search(session: Session, q: str, limit: int = 20) -> list[SearchHit]:
-    """Published analyses and stories matching every word of `q`, best first."""
+def search(
+    session: Session, q: str, limit: int = 20, settings: Settings | None = None
+) -> list[SearchHit]:
+    """Published analyses and stories matching every word of `q`, best first (only text any
+    visitor may read is indexed: pass the site's settings so the members-only gate applies)."""
     terms = query_terms(q)
     if not terms:
         return []
-    sync_index(session)
+    sync_index(session, settings)
     search_rows = _search_sqlite if _is_sqlite(session) else _search_postgres
     hits: list[SearchHit] = []
     seen: set[tuple[str, int]] = set()

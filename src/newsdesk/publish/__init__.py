@@ -1,0 +1,1 @@
+"""Publishing to readers: feeds, the newsletter, alerts, the members-only gate, static export."""
