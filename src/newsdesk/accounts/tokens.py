@@ -106,14 +106,3 @@ def revoke_api_token(session: Session, token_id: int) -> ApiToken | None:
         session.flush()
         log.info("API token %s revoked", token_id)
     return token
-
-
-def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
-    """A user's tokens, newest first (hashes only; the plaintext is never kept)."""
-    return list(
-        session.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == user.id)
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
-    )

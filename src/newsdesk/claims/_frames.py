@@ -47,12 +47,12 @@ def stance_of(lang: str, verb: str) -> Stance:
     if lang == "fr":  # "a de nouveau démenti", "a-t-il démenti": the plain form
         verb = re.sub(_FR_ADVERBS[:-1] + " ", " ", verb)
         verb = re.sub(r"-t?-(?:il|elle|ils|elles)\b", "", verb)
-    stances: tuple[Stance, ...] = ("deny", "confirm", "dispute")
+    stances = (Stance.DENY, Stance.CONFIRM, Stance.DISPUTE)
     for stance in stances:
         for form in SPEECH[lang][stance]:
             if re.fullmatch(form, verb, re.IGNORECASE):
                 return stance
-    return "assert"
+    return Stance.ASSERT
 
 
 def _c() -> str:
@@ -83,14 +83,14 @@ def _frames_en() -> list[Frame]:
             re.compile(
                 rf"{start}(?:[Aa]ccording to|[Cc]iting)\s+(?P<s>[^,;:]{{2,90}}?)\s*,\s*{_c()}"
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
                 r"(?P<c>[^;]{10,}?),?\s+(?:according to"
                 r"|citing)\s+(?P<s>[^,;:.]{2,140}?)\s*(?:[.,;]|$)"
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
@@ -113,7 +113,7 @@ def _frames_en() -> list[Frame]:
                 r"\b(?:a|an|the)\s+(?P<s>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,4})\s+"
                 r"(?P<v>report|reports|story|article|investigation)\s+(?:that|saying)\s+(?=(?P<c>.+))"
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
@@ -133,7 +133,7 @@ def _frames_en() -> list[Frame]:
                 rf"{start}(?P<s>[^,;\"“”]{{2,80}}?)\s+(?P<v>(?:repeated|reiterated|renewed|issued)\s+"
                 rf"(?:its|his|her|their|a)\s+denial)\s+(?:that\s+)?{_c()}"
             ),
-            "deny",
+            Stance.DENY,
         ),
         Frame(
             re.compile(
@@ -141,7 +141,7 @@ def _frames_en() -> list[Frame]:
                 rf"{{0,160}}?,\s+"
                 rf"(?P<v>rejecting|denying|dismissing|disputing)\s+{_c()}"
             ),
-            "deny",
+            Stance.DENY,
         ),
         Frame(
             re.compile(
@@ -195,13 +195,14 @@ def _frames_generic(lang: str, that: str, post_verbs: str | None = None) -> list
             )
         ),
         Frame(
-            re.compile(rf"{start}(?i:{_alt(pre)})\s+(?P<s>[^,;:]{{2,90}}?)\s*,\s*{_c()}"), "assert"
+            re.compile(rf"{start}(?i:{_alt(pre)})\s+(?P<s>[^,;:]{{2,90}}?)\s*,\s*{_c()}"),
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
                 rf"(?P<c>[^;]{{10,}}?),\s+(?i:{_alt(pre)})\s+(?P<s>[^,;:.]{{2,90}}?)\s*(?:[.,;]|$)"
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
@@ -242,7 +243,7 @@ def _frames_de_separable() -> Frame:
             r"(?:^|(?<=[,;:]\s))(?P<s>[A-ZÄÖÜ][^,;:„“\"]{1,80}?)\s+(?P<v>wies|weist|wiesen|weisen)\s+"
             r"(?P<c>[^.,;]{2,120}?)\s+zurück\b"
         ),
-        "deny",
+        Stance.DENY,
     )
 
 
@@ -255,10 +256,10 @@ def _frames_de() -> list[Frame]:
         r"|[a-zäöüß]+\s+(?=[A-ZÄÖÜ]))+"
     )
     return [
-        Frame(re.compile(rf"(?:^|(?<=\s)){pre}\s+(?P<s>{np}){_c()}"), "assert"),
+        Frame(re.compile(rf"(?:^|(?<=\s)){pre}\s+(?P<s>{np}){_c()}"), Stance.ASSERT),
         Frame(
             re.compile(rf"(?:^|(?<=[,;]\s))(?P<s>(?:(?:dem|der|den)\s+)?{np})zufolge\b,?\s*{_c()}"),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
@@ -267,7 +268,7 @@ def _frames_de() -> list[Frame]:
                 r"-]*)*),?"
                 r"\s+(?P<v>wonach|demzufolge|dem zufolge)\s+(?=(?P<c>.+))"
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         _frames_de_separable(),
         *_frames_generic("de", "dass"),
@@ -280,7 +281,7 @@ def _frames_ru() -> list[Frame]:
             re.compile(
                 r"(?:^|(?<=\s))[Пп]о (?P<s>его|её|ее|их) (?:словам|данным|оценке),\s*(?=(?P<c>.+))"
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         *_frames_generic("ru", "что"),
     ]
@@ -294,7 +295,7 @@ def _frames_zh() -> list[Frame]:
                 r"(?:^|(?<=[，。；：]))[另又而但]?据(?P<s>[^，。；：“”]{2,30}?)(?:报道|称|介绍|透露|消息|了解|统计|数据|说)?[，,]"
                 + _c()
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
@@ -315,7 +316,7 @@ def _frames_ja() -> list[Frame]:
                 r"(?:^|(?<=[、。「」]))(?P<s>[^、。「」]{2,30}?)(?:によると|によれば|の話では)、?"
                 + _c()
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
@@ -330,7 +331,7 @@ def _frames_ja() -> list[Frame]:
                 rf"(?P<c>これ|それ|この(?:報道|指摘|見方)|その(?:報道|指摘|見方))(?:も|を){again}"
                 rf"(?P<v>{_alt(SPEECH['ja']['deny'])})"
             ),
-            "deny",
+            Stance.DENY,
         ),
     ]
 
@@ -343,7 +344,7 @@ def _frames_ar() -> list[Frame]:
             re.compile(
                 rf"(?:^|(?<=[،.؛]\s)|(?<=\s))(?:و)?(?:{_alt(pre)})(?:(?<=ل)|(?<=لـ)|\s+)\s*(?P<s>[^،.؛:]{{2,80}}?)\s*[،,]\s*{_c()}"
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(
@@ -368,7 +369,7 @@ def _frames_hi() -> list[Frame]:
             re.compile(
                 r"(?:^|(?<=[,।]\s))(?P<s>[^,।“”]{2,60}?)\s+(?:के अनुसार|के मुताबिक़?)\s*,?\s*" + _c()
             ),
-            "assert",
+            Stance.ASSERT,
         ),
         Frame(
             re.compile(

@@ -250,9 +250,6 @@ TITLES: tuple[str, ...] = (
     'commodore', 'colonel', 'analyst', 'economist', 'adviser',
 )
 
-COMMA_DECIMAL_LANGS: set[str] = {
-    'de', 'es', 'fr', 'it', 'nl', 'pl', 'pt', 'ru', 'tr',
-}
 
 CURRENCY_PREFIXES: dict[str, str] = {
     'US$': 'USD', '$': 'USD', 'USD': 'USD', '€': 'EUR', 'EUR': 'EUR', '₹': 'rupee', 'Rs.': 'rupee',

@@ -167,22 +167,22 @@ def _speaker_kind(speaker: str, outlets: Sequence[str]) -> SpeakerKind:
     for name in outlets:
         stems = [w[:6].lower() for w in name.split() if len(w) > 3]
         if name and (name.lower() in low or (stems and all(st in low for st in stems))):
-            return "outlet"
+            return SpeakerKind.OUTLET
     if re.search(r"\b(?:spokes(?:person|man|woman)|representative) (?:for|of)\b", low):
-        return "official body"
+        return SpeakerKind.OFFICIAL_BODY
     if any(a.lower() in low for a in ANONYMOUS):
-        return "anonymous sources"
+        return SpeakerKind.ANONYMOUS_SOURCES
     words = re.findall(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+", speaker)
     has_title = any(t in low.split() for t in TITLES)
     body = any(b in low for b in BODIES)
     named = len(words) >= 2 and not body
     if has_title and len(words) >= 2:
-        return "named person"
+        return SpeakerKind.NAMED_PERSON
     if body:
-        return "official body"
+        return SpeakerKind.OFFICIAL_BODY
     if named:
-        return "named person"
-    return "unknown"
+        return SpeakerKind.NAMED_PERSON
+    return SpeakerKind.UNKNOWN
 
 
 def _is_hedged(text: str, lang: str) -> bool:
@@ -419,10 +419,10 @@ def _outlet_claim(src: ClaimSource, hint: str | None) -> Claim | None:
         outlet=src.outlet,
         lang=src.lang,
         speaker=src.outlet,
-        speaker_kind="outlet",
+        speaker_kind=SpeakerKind.OUTLET,
         according_to=None,
         verb="reported",
-        stance="assert",
+        stance=Stance.ASSERT,
         content=content,
         numbers=numbers,
         hedged=_is_hedged(content, src.lang),
@@ -504,9 +504,9 @@ def _build(
     stance = hit.stance
     head = " ".join(content.lower().split()[:3])
     if stance == "deny" and any(o in head for o in REFUSED_OBJECTS):
-        stance = "assert"  # "rejected the offer" refuses something; it denies nothing
+        stance = Stance.ASSERT  # "rejected the offer" refuses something; it denies nothing
     if stance == "assert" and _is_dismissal(content, lang):
-        stance = "dispute"
+        stance = Stance.DISPUTE
     assert speaker is not None  # both branches above set it
     speaker_keys = tuple(
         key
@@ -581,10 +581,10 @@ def _embedded_claim(denial: Claim, index: int) -> Claim | None:
         outlet=denial.outlet,
         lang=denial.lang,
         speaker=speaker,
-        speaker_kind=_speaker_kind(speaker, ()) if named else "unknown",
+        speaker_kind=_speaker_kind(speaker, ()) if named else SpeakerKind.UNKNOWN,
         according_to=None,
         verb="alleged",
-        stance="assert",
+        stance=Stance.ASSERT,
         content=content,
         numbers=tuple(find_quantities(content, denial.lang)),
         hedged=_is_hedged(content, denial.lang),

@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsdesk.claims._lexicon import NEGATIONS
-from newsdesk.claims.model import Claim, ClaimLink, Quantity
+from newsdesk.claims.model import Claim, ClaimLink, LinkKind, Quantity
+from newsdesk.text.words import SPACELESS_CLASS
 
 __all__ = ["Similarity", "link_claims"]
 
@@ -23,7 +24,7 @@ _SPECIFIC_UNITS = {"container", "bpd", "m3", "MW", "vessel", "tonne", "drone", "
 _VAGUE_UNITS = {"%", "pp", "USD", "EUR", "rupee", "BRL", "XOF", "GBP"}
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9-]{2,}\b")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+")
+_CJK = re.compile(f"[{SPACELESS_CLASS}]+")
 _UNIT_WORDS = re.compile(
     r"per ?cent|percent|prozent|por ?ciento|por ?cento|pour ?cent|процент\w*|dollars?|dólares|e"
     r"uros?",
@@ -326,7 +327,7 @@ def _restated_denials(
                     ClaimLink(
                         claim_id=r.id,
                         contests_claim_id=a_id,
-                        kind="denial",
+                        kind=LinkKind.DENIAL,
                         reason=f"{r.speaker} restates the denial of {a.speaker}'s account: "
                         f"{_short(a.content)}",
                         passage_id=r.passage_id,
@@ -374,7 +375,7 @@ def _rival_accounts(
                 ClaimLink(
                     claim_id=b.id,
                     contests_claim_id=a.id,
-                    kind="contradiction",
+                    kind=LinkKind.CONTRADICTION,
                     reason=f"rival accounts: {_attributed(a)} / {_attributed(b)}",
                     passage_id=b.passage_id,
                     contests_passage_id=a.passage_id,
@@ -489,7 +490,7 @@ def _denials(
                 ClaimLink(
                     claim_id=d.id,
                     contests_claim_id=a.id,
-                    kind="denial",
+                    kind=LinkKind.DENIAL,
                     reason=f"{d.speaker} {what} {a.speaker}'s account: {_short(a.content)}",
                     passage_id=d.passage_id,
                     contests_passage_id=a.passage_id,
@@ -558,7 +559,7 @@ def _contradictions(
                 ClaimLink(
                     claim_id=b.id,
                     contests_claim_id=a.id,
-                    kind="contradiction",
+                    kind=LinkKind.CONTRADICTION,
                     reason=(
                         f"figures differ: {_format_value(qa)} vs {_format_value(qb)} {unit} "
                         f"({a.speaker} vs {b.speaker})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from enum import StrEnum
 
 __all__ = [
     "Claim",
@@ -18,9 +18,31 @@ __all__ = [
     "Stance",
 ]
 
-SpeakerKind = Literal["named person", "official body", "anonymous sources", "outlet", "unknown"]
-Stance = Literal["assert", "deny", "confirm", "dispute"]
-LinkKind = Literal["denial", "contradiction"]
+
+class SpeakerKind(StrEnum):
+    """Who makes a claim."""
+
+    NAMED_PERSON = "named person"
+    OFFICIAL_BODY = "official body"
+    ANONYMOUS_SOURCES = "anonymous sources"
+    OUTLET = "outlet"
+    UNKNOWN = "unknown"
+
+
+class Stance(StrEnum):
+    """What a claim does with its content."""
+
+    ASSERT = "assert"
+    DENY = "deny"
+    CONFIRM = "confirm"
+    DISPUTE = "dispute"
+
+
+class LinkKind(StrEnum):
+    """How one claim contests another."""
+
+    DENIAL = "denial"
+    CONTRADICTION = "contradiction"
 
 
 @dataclass(frozen=True)

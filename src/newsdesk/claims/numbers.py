@@ -6,18 +6,16 @@ import re
 import unicodedata
 
 from newsdesk.claims._lexicon import (
-    COMMA_DECIMAL_LANGS,
     CURRENCY_PREFIXES,
     SCALES,
     UNITS,
     WORD_NUMBERS,
 )
 from newsdesk.claims.model import Quantity
+from newsdesk.text.numbers import fold_digits, read_number
 
 __all__ = ["find_quantities", "parse_number"]
 
-# Eastern Arabic and Devanagari digits read as ASCII; same length, so offsets hold.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९", "012345678901234567890123456789")
 _NUM = r"\d{1,3}(?:(?:[,.\u00a0\u202f]| (?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _NUMBER = re.compile(
@@ -83,21 +81,7 @@ def parse_number(token: str, lang: str) -> float | None:
     word = WORD_NUMBERS.get(token.lower())
     if word is not None:
         return float(word)
-    t = token.translate(_DIGITS).replace("\u00a0", " ").replace("\u202f", " ")
-    t = t.replace(" ", "")
-    if lang in COMMA_DECIMAL_LANGS:
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", t) or "," in t:
-            t = t.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", t):
-            t = t.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?", t):
-        t = t.replace(",", "")  # 4,000 and Indian grouping 1,15,000
-    elif re.fullmatch(r"\d+,\d{1,2}", t):
-        t = t.replace(",", ".")
-    try:
-        return float(t)
-    except ValueError:
-        return None
+    return read_number(token, lang)
 
 
 def _scale_of(word: str | None) -> float:
@@ -129,7 +113,8 @@ def find_quantities(text: str, lang: str, unit_hint: str | None = None) -> list[
         lang: ISO 639-1 code: decides whether "1.150" is 1150 or 1.15.
         unit_hint: Unit of a figure just before `text`, for bare figures such as "1150个".
     """
-    text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
+    # digits folded to ASCII one for one, so offsets into `text` hold
+    text = fold_digits(unicodedata.normalize("NFKC", text))
     found: list[Quantity] = []
     last_unit: str | None = unit_hint
     skip_until = 0

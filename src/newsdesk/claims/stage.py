@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from newsdesk.claims.attribution import ClaimSource, extract_claims
-from newsdesk.claims.dispute import Dispute, disputes
+from newsdesk.claims.attribution import extract_claims
+from newsdesk.claims.dispute import disputes
 from newsdesk.claims.links import link_claims
+from newsdesk.claims.model import ClaimSource, Dispute
 from newsdesk.progress import Progress, null_progress
 from newsdesk.settings import Settings
 from newsdesk.store import (

@@ -3,17 +3,61 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.markup import escape
+from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from typer.core import TyperGroup
 
-from newsdesk.settings import ConfigNotFound, Settings, load_settings
+from newsdesk.settings import ConfigNotFound, InvalidSettings, Settings, load_settings
 from newsdesk.store import Store, open_store
+
+EXIT_FAILED = 1  # the request cannot be done: unknown id, name taken, unreadable file, database
+EXIT_USAGE = 2  # the input is wrong: bad option value, malformed file, unsupported format
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class CLIError(Exception):
+    """A command cannot do what was asked: printed as one line on stderr, then exit `code`.
+
+    Commands raise it (never print errors themselves); `NewsdeskGroup` handles it once.
+    """
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def print_error(message: str) -> None:
+    """Print `message` as error lines on stderr: a red 'error:' label, the text verbatim."""
+    for line in message.splitlines() or [""]:
+        # Text (not markup) so brackets in paths and URLs print as they are
+        err_console.print(Text.assemble(("error:", "red"), " ", line), soft_wrap=True)
+
+
+class NewsdeskGroup(TyperGroup):
+    """The root command group: turns a CLIError from any command into its message and exit code."""
+
+    # ctx is Any: typer 0.2x vendors click privately (typer._click), so its Context has no
+    # public name that matches the supertype's across typer versions
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CLIError as exc:
+            print_error(exc.message)
+            raise typer.Exit(exc.code) from exc
+
 
 app = typer.Typer(
     name="newsdesk",
@@ -21,15 +65,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    cls=NewsdeskGroup,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    """Print a red error on stderr and return the Exit to raise."""
-    err_console.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
 
 
 @dataclass
@@ -48,13 +85,42 @@ class CliState:
                 self._settings = load_settings(
                     self.config, data_dir=self.data_dir, database_url=self.database_url
                 )
-            except ConfigNotFound as exc:
-                err_console.print(f"[red]error:[/] {exc}")
-                raise typer.Exit(2) from exc
+            except (ConfigNotFound, InvalidSettings) as exc:
+                raise CLIError(str(exc), EXIT_USAGE) from exc
         return self._settings
 
     def store(self) -> Store:
         return open_store(self.settings)
+
+
+@contextmanager
+def open_session(
+    ctx: typer.Context,
+    usage: tuple[type[Exception], ...] = (),
+    failed: tuple[type[Exception], ...] = (),
+) -> Iterator[Session]:
+    """A committing session on the configured store; the listed errors become CLIErrors.
+
+    Args:
+        ctx: The running command's context.
+        usage: Exceptions that mean the input is wrong (exit 2).
+        failed: Exceptions that mean the store refuses the request (exit 1).
+    """
+    try:
+        store = state(ctx).store()
+    except SQLAlchemyError as exc:
+        raise CLIError(f"cannot open the store: {exc}") from exc
+    try:
+        with store.session() as session:
+            yield session
+    except usage as exc:
+        raise CLIError(str(exc), EXIT_USAGE) from exc
+    except failed as exc:
+        raise CLIError(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        raise CLIError(f"database error: {exc}") from exc
+    finally:
+        store.dispose()
 
 
 @app.callback()

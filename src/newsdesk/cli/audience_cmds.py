@@ -23,7 +23,7 @@ from newsdesk.accounts.members import (
     list_members,
     set_tier,
 )
-from newsdesk.cli._app import app, console, fail, state
+from newsdesk.cli._app import EXIT_FAILED, EXIT_USAGE, CLIError, app, console, state
 from newsdesk.cli._progress import RichProgress
 from newsdesk.publish import alerts
 from newsdesk.publish.mail import MailError, SmtpMailSender
@@ -46,9 +46,6 @@ from newsdesk.publish.newsletter.subscribers import (
 )
 from newsdesk.store import IssueStatus, Store
 
-EXIT_FAILED = 1  # the work could not be done (mail server down, unknown address)
-EXIT_USAGE = 2  # the input is wrong
-
 newsletter_app = typer.Typer(help="The daily briefing: preview it, send it.", no_args_is_help=True)
 subscribers_app = typer.Typer(help="Newsletter subscribers.", no_args_is_help=True)
 members_app = typer.Typer(help="Readers' accounts (members) and their tiers.", no_args_is_help=True)
@@ -64,7 +61,7 @@ def _store(ctx: typer.Context) -> Iterator[Store]:
     try:
         store = state(ctx).store()
     except SQLAlchemyError as exc:
-        raise fail(f"cannot open the store: {exc}", EXIT_FAILED) from exc
+        raise CLIError(f"cannot open the store: {exc}", EXIT_FAILED) from exc
     try:
         yield store
     finally:
@@ -79,9 +76,9 @@ def _session(ctx: typer.Context) -> Iterator[Session]:
             with store.session() as session:
                 yield session
         except (InvalidEmail, ValueError) as exc:
-            raise fail(str(exc), EXIT_USAGE) from exc
+            raise CLIError(str(exc), EXIT_USAGE) from exc
         except (MemberError, SubscriberError, NewsletterError) as exc:
-            raise fail(str(exc), EXIT_FAILED) from exc
+            raise CLIError(str(exc), EXIT_FAILED) from exc
 
 
 # -- newsletter ---------------------------------------------------------------------------
@@ -101,7 +98,7 @@ def newsletter_preview(
     Example: newsdesk newsletter preview --format html --out /tmp/briefing.html
     """
     if format not in ("text", "html"):
-        raise fail("--format must be text or html", EXIT_USAGE)
+        raise CLIError("--format must be text or html", EXIT_USAGE)
     with _session(ctx) as s:
         briefing, _ = preview_issue(s, state(ctx).settings, topics=list(topic or []))
     body = briefing.text if format == "text" else briefing.html
@@ -148,7 +145,7 @@ def newsletter_send(
             console.print(f"{exc}; no briefing sent.")
             return
         except NewsletterError as exc:
-            raise fail(str(exc), EXIT_FAILED) from exc
+            raise CLIError(str(exc), EXIT_FAILED) from exc
         if not ids:
             console.print("no issue is due.")
             return
@@ -164,7 +161,7 @@ def newsletter_send(
                         retry_uncertain=retry_uncertain,
                     )
             except (MailError, NewsletterError) as exc:
-                raise fail(f"briefing {issue_id}: {exc}", EXIT_FAILED) from exc
+                raise CLIError(f"briefing {issue_id}: {exc}", EXIT_FAILED) from exc
             console.print(
                 f"briefing {issue_id}: {report.sent} sent, {report.skipped} with nothing for "
                 f"the reader, {report.refused} refused, {report.failed} deferred, "
@@ -353,7 +350,7 @@ def alerts_send(ctx: typer.Context) -> None:
             with RichProgress() as progress:
                 report = alerts.run(store, settings, SmtpMailSender(settings), progress=progress)
         except MailError as exc:
-            raise fail(str(exc), EXIT_FAILED) from exc
+            raise CLIError(str(exc), EXIT_FAILED) from exc
     console.print(
         f"{report.mails} alert mail(s) about {report.pieces} piece(s); "
         f"{report.throttled} held back by the per-story interval"

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from newsdesk.cli._app import app, err_console
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app
 
 
 @app.command("brief")
@@ -32,8 +31,7 @@ def brief_story(
     Example: newsdesk brief story.jsonl --max-words 100 --format text
     """
     if output_format not in ("text", "json"):
-        err_console.print(f"[red]error:[/] unsupported format {output_format!r} (use text or json)")
-        raise typer.Exit(2)
+        raise CLIError(f"unsupported format {output_format!r} (use text or json)", EXIT_USAGE)
     from newsdesk.write.selection import BadDocumentLine, parse_document_lines, summarize_documents
 
     try:
@@ -43,18 +41,11 @@ def brief_story(
             with source.open(encoding="utf-8") as handle:
                 docs = parse_document_lines(handle)
     except OSError as exc:
-        err_console.print(
-            f"[red]error:[/] cannot read {escape(str(source))}: {escape(str(exc))}", soft_wrap=True
-        )
-        raise typer.Exit(1) from exc
+        raise CLIError(f"cannot read {source}: {exc}") from exc
     except UnicodeDecodeError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(source))} is not UTF-8 text", soft_wrap=True)
-        raise typer.Exit(1) from exc
+        raise CLIError(f"{source} is not UTF-8 text") from exc
     except BadDocumentLine as exc:
-        err_console.print(
-            f"[red]error:[/] {escape(str(source))}: {escape(str(exc))}", soft_wrap=True
-        )
-        raise typer.Exit(1) from exc
+        raise CLIError(f"{source}: {exc}") from exc
     summary = summarize_documents(docs, max_words)
     if output_format == "text":
         if summary.text:

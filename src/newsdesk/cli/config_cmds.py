@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import CLIError, app, console, state
 from newsdesk.cli.doctor import run_checks
 from newsdesk.cli.starter import write_starter_config
 
@@ -25,8 +25,7 @@ def init(
     Example: newsdesk init ./newsdesk.toml
     """
     if path.exists() and not force:
-        err_console.print(f"[red]error:[/] {path} exists (use --force to overwrite)")
-        raise typer.Exit(1)
+        raise CLIError(f"{path} exists (use --force to overwrite)")
     write_starter_config(path)
     console.print(f"wrote {path}")
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, console, open_session
 from newsdesk.entities import (
     EntityNotFound,
     EntityType,
@@ -29,30 +25,8 @@ entities_app = typer.Typer(
 )
 app.add_typer(entities_app, name="entities")
 
-EXIT_CONFLICT = 1  # unknown entity, impossible merge, database error
-EXIT_USAGE = 2  # bad option value
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    err_console.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
-
-
-@contextmanager
-def _session(ctx: typer.Context) -> Iterator[Session]:
-    try:
-        store = state(ctx).store()
-    except SQLAlchemyError as exc:
-        raise _fail(f"cannot open the store: {exc}", EXIT_CONFLICT) from exc
-    try:
-        with store.session() as session:
-            yield session
-    except (EntityNotFound, InvalidMerge) as exc:
-        raise _fail(str(exc), EXIT_CONFLICT) from exc
-    except SQLAlchemyError as exc:
-        raise _fail(f"database error: {exc}", EXIT_CONFLICT) from exc
-    finally:
-        store.dispose()
+# unknown entity, impossible merge, database error: exit 1; bad option value: exit 2
+_FAILED = (EntityNotFound, InvalidMerge)
 
 
 @entities_app.command("list")
@@ -69,12 +43,12 @@ def list_cmd(
     Example: newsdesk entities list --type org --limit 20
     """
     if entity_type is not None and entity_type not in EntityType.ALL:
-        raise _fail(
+        raise CLIError(
             f"unknown type {entity_type!r}; choose from {', '.join(EntityType.ALL)}", EXIT_USAGE
         )
     if limit < 1:
-        raise _fail("--limit must be at least 1", EXIT_USAGE)
-    with _session(ctx) as s:
+        raise CLIError("--limit must be at least 1", EXIT_USAGE)
+    with open_session(ctx, failed=_FAILED) as s:
         rows = list_entities(s, entity_type=entity_type, limit=limit)
     table = Table("id", "type", "name", "key", "mentions", "aliases")
     for r in rows:
@@ -94,7 +68,7 @@ def show_cmd(
 
     Example: newsdesk entities show place:RU
     """
-    with _session(ctx) as s:
+    with open_session(ctx, failed=_FAILED) as s:
         d = describe_entity(s, ref)
         e = d.entity
         console.print(f"[bold]#{e.id} {escape(e.name)}[/]  {e.type}  {escape(e.key)}")
@@ -123,7 +97,7 @@ def merge_cmd(
 
     Example: newsdesk entities merge org:l-t org:larsen-and-toubro
     """
-    with _session(ctx) as s:
+    with open_session(ctx, failed=_FAILED) as s:
         src = find_entity(s, source)
         dst = find_entity(s, target)
         merged = merge_entities(s, src.id, dst.id)

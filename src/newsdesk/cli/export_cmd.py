@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli._app import app, console, fail, state
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, console, state
 from newsdesk.cli._progress import RichProgress
 from newsdesk.publish.export import Fetched, export_site
 
@@ -42,7 +42,7 @@ def export_site_cmd(
         update={"dev_mode": True, "page_cache_seconds": 0.0, "site_url": base_url or live}
     )
     if out_dir.exists() and any(out_dir.iterdir()) and not clean:
-        raise fail(f"{out_dir} is not empty: pass --clean to replace its contents", 2)
+        raise CLIError(f"{out_dir} is not empty: pass --clean to replace its contents", EXIT_USAGE)
     client = TestClient(create_app(site), base_url="http://export.invalid")
 
     def fetch(path: str) -> Fetched:

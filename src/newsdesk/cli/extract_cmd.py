@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from newsdesk.cli._app import app, err_console
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, print_error
 from newsdesk.read.extract import extract_article, read_html_file
 
 
@@ -28,23 +27,19 @@ def extract_files(
     Example: newsdesk extract page.html.gz --url https://example.org/news/1 --format jsonl
     """
     if output_format != "jsonl":
-        err_console.print(f"[red]error:[/] unsupported format {output_format!r} (use jsonl)")
-        raise typer.Exit(2)
+        raise CLIError(f"unsupported format {output_format!r} (use jsonl)", EXIT_USAGE)
     if url is not None and len(files) != 1:
-        err_console.print("[red]error:[/] --url applies to a single file")
-        raise typer.Exit(2)
+        raise CLIError("--url applies to a single file", EXIT_USAGE)
     from newsdesk.text.language import detect_language  # loads its model on first use
 
-    failed = 0
+    failed: list[str] = []
     for path in files:
         try:
             html = read_html_file(path)
         except OSError as exc:
-            err_console.print(
-                f"[red]error:[/] cannot read {escape(str(path))}: {escape(str(exc))}",
-                soft_wrap=True,
-            )
-            failed += 1
+            # the other files are still extracted; the command fails at the end
+            print_error(f"cannot read {path}: {exc}")
+            failed.append(str(path))
             continue
         page = extract_article(html, url)
         language = page.language
@@ -61,4 +56,4 @@ def extract_files(
         }
         typer.echo(json.dumps(record, ensure_ascii=False))
     if failed:
-        raise typer.Exit(1)
+        raise CLIError(f"{len(failed)} of {len(files)} files could not be read")

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, console, state
 from newsdesk.personas import (
     Persona,
     PersonaConfigInvalid,
@@ -27,10 +27,6 @@ personas_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(personas_app, name="personas")
-
-EXIT_UNKNOWN = 1  # no persona has that id
-EXIT_INVALID = 2  # the personas file is unreadable or breaks the schema
-EXIT_NO_STORY = 1  # no story has that id
 
 FileOption = Annotated[
     Path | None,
@@ -50,9 +46,8 @@ def _load(ctx: typer.Context, path: Path | None) -> list[Persona]:
     try:
         return load_personas(path)
     except (PersonaConfigInvalid, UnknownPersona) as exc:
-        for line in str(exc).splitlines():
-            err_console.print(f"[red]error:[/] {escape(line)}")
-        raise typer.Exit(EXIT_INVALID) from exc
+        # the personas file is unreadable or breaks the schema
+        raise CLIError(str(exc), EXIT_USAGE) from exc
 
 
 @personas_app.command("list")
@@ -93,8 +88,7 @@ def show_cmd(
     try:
         p = find_persona(personas, persona_id)
     except UnknownPersona as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(EXIT_UNKNOWN) from exc
+        raise CLIError(str(exc)) from exc
     beat = p.beat
     rows = [
         ("byline", p.byline),
@@ -143,8 +137,7 @@ def route_cmd(
     with store.reader() as s:
         story = s.get(Story, story_id)
         if story is None:
-            err_console.print(f"[red]error:[/] no story with id {story_id}")
-            raise typer.Exit(EXIT_NO_STORY)
+            raise CLIError(f"no story with id {story_id}")
         while story.merged_into_id:
             console.print(f"story {story.id} was merged into story {story.merged_into_id}")
             merged = s.get(Story, story.merged_into_id)

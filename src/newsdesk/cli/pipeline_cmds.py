@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import CLIError, app, console, err_console, state
 from newsdesk.cli._progress import RichProgress
 from newsdesk.pipeline import CycleReport, run_cycle, run_forever
 from newsdesk.publish import stage as publish_stage
@@ -136,8 +136,7 @@ def articles_show(
     with store.reader() as s:
         art = s.get(Article, article_id)
         if art is None:
-            err_console.print(f"[red]error:[/] no article with id {article_id}")
-            raise typer.Exit(1)
+            raise CLIError(f"no article with id {article_id}")
         copies = list(s.scalars(select(Article).where(Article.duplicate_of_id == art.id)))
         n_passages = s.scalar(
             select(func.count()).select_from(Passage).where(Passage.article_id == art.id)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, console, state
 
 
 @app.command()
@@ -32,8 +32,7 @@ def serve(
     try:
         web_app = create_app(settings, st.store())
     except InsecureSecretKey as exc:
-        err_console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+        raise CLIError(str(exc), EXIT_USAGE) from exc
     bind_host = host or settings.web_host
     bind_port = port if port is not None else settings.web_port
     console.print(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +11,18 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from newsdesk.cli._app import app, console, err_console, fail, state
+from newsdesk.cli._app import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    CLIError,
+    app,
+    console,
+    err_console,
+    state,
+)
+from newsdesk.cli._app import open_session as _open_store_session
 from newsdesk.monitor.sources import (
     InvalidSource,
     MalformedOpml,
@@ -36,29 +43,18 @@ sources_app = typer.Typer(
 )
 app.add_typer(sources_app, name="sources")
 
-EXIT_CONFLICT = 1  # the registry's state refuses the request (unknown id, URL already present)
-EXIT_USAGE = 2  # the input is wrong (bad URL or field, unreadable OPML)
 PIPED_WIDTH = 240
 
 
-@contextmanager
-def open_session(ctx: typer.Context) -> Iterator[Session]:
-    """A committing session on the configured store; registry errors become exit codes."""
-    try:
-        store = state(ctx).store()
-    except SQLAlchemyError as exc:
-        raise fail(f"cannot open the store: {exc}", EXIT_CONFLICT) from exc
-    try:
-        with store.session() as session:
-            yield session
-    except (InvalidSource, MalformedOpml) as exc:
-        raise fail(exc.reason, EXIT_USAGE) from exc
-    except (SourceExists, SourceNotFound) as exc:
-        raise fail(str(exc), EXIT_CONFLICT) from exc
-    except SQLAlchemyError as exc:
-        raise fail(f"database error: {exc}", EXIT_CONFLICT) from exc
-    finally:
-        store.dispose()
+def open_session(ctx: typer.Context) -> AbstractContextManager[Session]:
+    """A committing session on the configured store; registry errors become CLIErrors.
+
+    The input is wrong (bad URL or field, unreadable OPML): exit 2; the registry's state refuses
+    the request (unknown id, URL already present): exit 1.
+    """
+    return _open_store_session(
+        ctx, usage=(InvalidSource, MalformedOpml), failed=(SourceExists, SourceNotFound)
+    )
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -220,7 +216,7 @@ def import_opml_cmd(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE) from exc
+        raise CLIError(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE) from exc
     with open_session(ctx) as s:
         report = import_opml(s, data, allow_private=allow_private)
     console.print(
@@ -230,7 +226,7 @@ def import_opml_cmd(
     for error in report.errors:
         err_console.print(f"[yellow]refused:[/] {escape(error)}")
     if report.errors:
-        raise typer.Exit(EXIT_CONFLICT)
+        raise typer.Exit(EXIT_FAILED)
 
 
 @sources_app.command("export-opml")
@@ -252,5 +248,5 @@ def export_opml_cmd(
     try:
         file.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise fail(f"cannot write {file}: {exc.strerror or exc}", EXIT_USAGE) from exc
+        raise CLIError(f"cannot write {file}: {exc.strerror or exc}", EXIT_USAGE) from exc
     err_console.print(f"wrote {escape(str(file))}")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, console, state
 from newsdesk.store import Article, DevelopmentKind, Entity, Story, StoryArticle
 from newsdesk.stories.developments import developments_since
 
@@ -71,15 +71,13 @@ def stories_show(
         try:
             after = dt.datetime.fromisoformat(since)
         except ValueError as exc:
-            err_console.print(f"[red]error:[/] --since is not an ISO time: {since}")
-            raise typer.Exit(2) from exc
+            raise CLIError(f"--since is not an ISO time: {since}", EXIT_USAGE) from exc
         if after.tzinfo is None:
             after = after.replace(tzinfo=dt.UTC)
     with store.reader() as s:
         story = s.get(Story, story_id)
         if story is None:
-            err_console.print(f"[red]error:[/] no story with id {story_id}")
-            raise typer.Exit(1)
+            raise CLIError(f"no story with id {story_id}")
         if story.merged_into_id:
             console.print(f"story {story_id} was merged into story {story.merged_into_id}")
             story = s.get(Story, story.merged_into_id)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from newsdesk.cli._app import app, err_console
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, err_console
 from newsdesk.embed import Embedder, EmbeddingFailed, make_embedder
 from newsdesk.entities import DefaultExtractor
 from newsdesk.stories.cluster import cluster_articles
@@ -112,19 +112,14 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 def _embedder(kind: str, url: str, model: str, dim: int, api_key: str) -> Embedder:
     if kind == "openai":
         if not url or not model or dim <= 0:
-            err_console.print("[red]error:[/] --embedder openai needs --embedding-url, "
-                              "--embedding-model and --embedding-dim")  # fmt: skip
-            raise typer.Exit(2)
+            raise CLIError(
+                "--embedder openai needs --embedding-url, --embedding-model and --embedding-dim",
+                EXIT_USAGE,
+            )
         return make_embedder("openai", base_url=url, model=model, dim=dim, api_key=api_key)
     if kind != "e5":
-        err_console.print(f"[red]error:[/] unknown embedder {kind!r} (e5 or openai)")
-        raise typer.Exit(2)
+        raise CLIError(f"unknown embedder {kind!r} (e5 or openai)", EXIT_USAGE)
     return make_embedder("e5")
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    err_console.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
-    return typer.Exit(2)
 
 
 _Format = Annotated[str, typer.Option("--format", help="Output format (only jsonl).")]
@@ -167,11 +162,11 @@ def cluster_cmd(
     Example: newsdesk cluster articles.jsonl --format jsonl > stories.jsonl
     """
     if fmt != "jsonl":
-        raise _fail(ValueError(f"unsupported format {fmt!r}: only jsonl"))
+        raise CLIError(f"unsupported format {fmt!r}: only jsonl", EXIT_USAGE)
     try:
         docs = read_cluster_input(path)
     except (OSError, BadInputLine) as exc:
-        raise _fail(exc) from exc
+        raise CLIError(str(exc), EXIT_USAGE) from exc
     if entities:
         docs = with_entity_evidence(docs, DefaultExtractor())
     emb = _embedder(embedder, embedding_url, embedding_model, embedding_dim, embedding_api_key)
@@ -179,7 +174,7 @@ def cluster_cmd(
         with _progress(len(docs), "clustering") as advance:
             labels = cluster_articles(docs, emb, max_chars=max_chars, on_progress=advance)
     except EmbeddingFailed as exc:
-        raise _fail(exc) from exc
+        raise CLIError(str(exc), EXIT_USAGE) from exc
     for doc in docs:
         typer.echo(json.dumps({"id": doc.id, "story": labels[doc.id]}, ensure_ascii=False))
 
@@ -201,11 +196,11 @@ def similarity_cmd(
     Example: newsdesk similarity pairs.jsonl --format jsonl > scores.jsonl
     """
     if fmt != "jsonl":
-        raise _fail(ValueError(f"unsupported format {fmt!r}: only jsonl"))
+        raise CLIError(f"unsupported format {fmt!r}: only jsonl", EXIT_USAGE)
     try:
         pairs = read_pairs_input(path)
     except (OSError, BadInputLine) as exc:
-        raise _fail(exc) from exc
+        raise CLIError(str(exc), EXIT_USAGE) from exc
     if entities:
         extractor = DefaultExtractor()
         sides = with_entity_evidence([d for _, a, b in pairs for d in (a, b)], extractor)
@@ -217,6 +212,6 @@ def similarity_cmd(
                 [(a, b) for _, a, b in pairs], emb, max_chars=max_chars, on_progress=advance
             )
     except EmbeddingFailed as exc:
-        raise _fail(exc) from exc
+        raise CLIError(str(exc), EXIT_USAGE) from exc
     for (ident, _, _), score in zip(pairs, scores, strict=True):
         typer.echo(json.dumps({"id": ident, "score": round(score, 6)}))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from newsdesk.accounts import (
@@ -25,7 +23,8 @@ from newsdesk.accounts import (
     set_disabled,
     set_role,
 )
-from newsdesk.cli._app import app, console, fail, state
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, console
+from newsdesk.cli._app import open_session as _open_store_session
 from newsdesk.store import Role, User
 
 users_app = typer.Typer(
@@ -34,28 +33,16 @@ users_app = typer.Typer(
 )
 app.add_typer(users_app, name="users")
 
-EXIT_CONFLICT = 1  # the store refuses the request (unknown user, name taken)
-EXIT_USAGE = 2  # the input is wrong (bad username, weak password, unknown role)
 
+def open_session(ctx: typer.Context) -> AbstractContextManager[Session]:
+    """A committing session on the configured store; account errors become CLIErrors.
 
-@contextmanager
-def open_session(ctx: typer.Context) -> Iterator[Session]:
-    """A committing session on the configured store; account errors become exit codes."""
-    try:
-        store = state(ctx).store()
-    except SQLAlchemyError as exc:
-        raise fail(f"cannot open the store: {exc}", EXIT_CONFLICT) from exc
-    try:
-        with store.session() as session:
-            yield session
-    except (InvalidUsername, WeakPassword, UnknownRole) as exc:
-        raise fail(str(exc), EXIT_USAGE) from exc
-    except (UserExists, UserNotFound) as exc:
-        raise fail(str(exc), EXIT_CONFLICT) from exc
-    except SQLAlchemyError as exc:
-        raise fail(f"database error: {exc}", EXIT_CONFLICT) from exc
-    finally:
-        store.dispose()
+    The input is wrong (bad username, weak password, unknown role): exit 2; the store refuses
+    the request (unknown user, name taken): exit 1.
+    """
+    return _open_store_session(
+        ctx, usage=(InvalidUsername, WeakPassword, UnknownRole), failed=(UserExists, UserNotFound)
+    )
 
 
 def describe_user(user: User) -> str:
@@ -193,7 +180,7 @@ def token_cmd(
         try:
             token, plaintext = create_api_token(s, user, name, role or user.role)
         except (TokenRoleTooHigh, UnknownTokenRole, DisabledAccount) as exc:
-            raise fail(str(exc), EXIT_USAGE) from exc
+            raise CLIError(str(exc), EXIT_USAGE) from exc
         token_id, token_role = token.id, token.role
     console.print(f"token {token_id} ({token_role}) for {escape(username)}; keep it now:")
     print(plaintext)
@@ -212,5 +199,5 @@ def revoke_token_cmd(
 
     with open_session(ctx) as s:
         if revoke_api_token(s, token_id) is None:
-            raise fail(f"no API token {token_id}", EXIT_CONFLICT)
+            raise CLIError(f"no API token {token_id}")
     console.print(f"token {token_id} revoked")

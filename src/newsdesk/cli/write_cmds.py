@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsdesk.cli._app import app, console, err_console, state
+from newsdesk.cli._app import EXIT_USAGE, CLIError, app, console, state
 from newsdesk.cli._progress import RichProgress
 from newsdesk.desk import triage
 from newsdesk.store import Analysis, Claim, ClaimLink
@@ -89,8 +89,7 @@ def analyses_list(
 def _get(s: Session, analysis_id: int) -> Analysis:
     analysis = s.get(Analysis, analysis_id)
     if analysis is None:
-        err_console.print(f"[red]error:[/] no analysis with id {analysis_id}")
-        raise typer.Exit(1)
+        raise CLIError(f"no analysis with id {analysis_id}")
     return analysis
 
 
@@ -216,8 +215,7 @@ def analyses_export(
     Example: newsdesk analyses export 4 --format json > analysis.json
     """
     if fmt != "json":
-        err_console.print(f"[red]error:[/] unknown format {fmt!r} (expected json)")
-        raise typer.Exit(2)
+        raise CLIError(f"unknown format {fmt!r} (expected json)", EXIT_USAGE)
     store = state(ctx).store()
     with store.reader() as s:
         data = export_analysis(s, _get(s, analysis_id))

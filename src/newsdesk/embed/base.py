@@ -35,7 +35,8 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
         arr = arr[None, :]
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (arr / norms).astype(np.float32, copy=False)
+    unit: np.ndarray = (arr / norms).astype(np.float32, copy=False)
+    return unit
 
 
 def bound_text(title: str | None, text: str | None, max_chars: int) -> str:

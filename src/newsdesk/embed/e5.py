@@ -75,7 +75,3 @@ class E5Embedder:
     def language_priors(self) -> dict[str, np.ndarray]:
         """Prior mean vectors per language ('*' = all) that seed LanguageCentering."""
         return load_e5_priors()
-
-    def count_tokens(self, text: str) -> int:
-        """Tokens the model would read for this passage (the model truncates at 512)."""
-        return int(load_e5_model(self.variant).token_count(text, False))

@@ -89,5 +89,6 @@ class OpenAIEmbedder:
 
 def _decode(value: Any) -> list[float]:
     if isinstance(value, str):
-        return np.frombuffer(base64.b64decode(value), dtype=np.float32).tolist()
+        floats: list[float] = np.frombuffer(base64.b64decode(value), dtype=np.float32).tolist()
+        return floats
     return [float(x) for x in value]

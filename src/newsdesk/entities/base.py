@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum, nonmember
 from typing import Protocol
 
 
-class EntityType:
+class EntityType(StrEnum):
     """Kinds of entity a geopolitical desk tracks."""
 
     PERSON = "person"
@@ -19,17 +20,17 @@ class EntityType:
     PROGRAMME = "programme"
     # treaties, accords and deals: "Paris Agreement", "the grain deal", "transit agreement"
     AGREEMENT = "agreement"
-    ALL = (PERSON, ORG, PLACE, PLATFORM, PROGRAMME, AGREEMENT)
+    ALL = nonmember((PERSON, ORG, PLACE, PLATFORM, PROGRAMME, AGREEMENT))
 
 
-class Origin:
+class Origin(StrEnum):
     """Which part of the extractor found a mention; earlier in PRIORITY wins an overlap."""
 
     GAZETTEER = "gazetteer"
     PATTERN = "pattern"
     NER = "ner"
     SPAN = "span"
-    PRIORITY = (GAZETTEER, PATTERN, NER, SPAN)
+    PRIORITY = nonmember((GAZETTEER, PATTERN, NER, SPAN))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,12 @@ _EDGE_WORDS = frozenset(
 )  # fmt: skip
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&.\-]{1,9})\s*\)")
 # How much a vote from each origin weighs when an article's mentions of one name disagree.
-_TYPE_WEIGHT = {Origin.GAZETTEER: 4, Origin.PATTERN: 3, Origin.NER: 2, Origin.SPAN: 1}
+_TYPE_WEIGHT: dict[str, int] = {
+    Origin.GAZETTEER: 4,
+    Origin.PATTERN: 3,
+    Origin.NER: 2,
+    Origin.SPAN: 1,
+}
 
 
 def resolve_overlaps(mentions: Sequence[Mention], text: str) -> list[Mention]:

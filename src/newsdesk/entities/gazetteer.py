@@ -25,6 +25,7 @@ from babel import Locale
 from newsdesk.entities._names import BODIES, COUNTRY_EXTRAS, TERRITORY_BODIES
 from newsdesk.entities.base import EntityType, Mention, Origin
 from newsdesk.entities.normalize import fold_text, make_key
+from newsdesk.text.words import is_spaceless
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def script_of(ch: str) -> str:
         return "ARABIC"
     if 0x0900 <= code <= 0x097F:
         return "DEVANAGARI"
-    if 0x3040 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+    if is_spaceless(ch):
         return "CJK"
     if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF:
         return "HANGUL"

@@ -13,7 +13,6 @@ import time
 import xml.sax
 import zlib
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element, ParseError
@@ -26,6 +25,8 @@ from defusedxml import DefusedXmlException
 # pyproject pins; it is what every XML feed's content already goes through)
 from feedparser.sanitizer import _sanitize_html
 from feedparser.urls import resolve_relative_uris
+
+from newsdesk.text.html import collapse_space, html_to_text
 
 log = logging.getLogger(__name__)
 
@@ -133,40 +134,6 @@ def check_xml_safety(body: bytes, content_type: str | None = None) -> None:
 
 
 # -- text helpers ------------------------------------------------------------
-
-
-class _TextCollector(HTMLParser):
-    """Collects the text of an HTML fragment, dropping tags, scripts and styles."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment, entities decoded, whitespace collapsed."""
-    collector = _TextCollector()
-    collector.feed(fragment)
-    collector.close()
-    return collapse_space("".join(collector.parts))
-
-
-def collapse_space(text: str) -> str:
-    """Runs of whitespace reduced to one space, ends stripped."""
-    return " ".join(text.split())
 
 
 def _str_or_none(value: Any) -> str | None:

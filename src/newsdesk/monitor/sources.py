@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import logging
 import re
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from defusedxml import DefusedXmlException
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from newsdesk.monitor.fetch.guard import PRIVATE_CLASSES, classify_host
 from newsdesk.settings import SourceConfig
 from newsdesk.store import PollPolicy, Source, SourceKind, utcnow
 
@@ -101,17 +101,6 @@ class ImportReport:
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
-
-
-def _is_private_host(host: str) -> bool:
-    if host in _LOCAL_NAMES or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False  # a name: the fetcher's address guard checks what it resolves to
-    return not address.is_global
 
 
 def normalise_source_url(url: str, *, allow_private: bool = True) -> str:
@@ -138,10 +127,15 @@ def normalise_source_url(url: str, *, allow_private: bool = True) -> str:
     host = (parts.hostname or "").lower()
     if not host:
         raise InvalidSource(f"URL has no host: {text!r}")
-    if not allow_private and _is_private_host(host.strip("[]")):
-        raise InvalidSource(
-            f"private or loopback address {host!r} (permit it with allow_private / --allow-private)"
-        )
+    # a name is checked by the fetcher's guard against what it resolves to, at connect time
+    kind = classify_host(host)
+    if kind is not None and not (allow_private and kind in PRIVATE_CLASSES):
+        if kind in PRIVATE_CLASSES:
+            raise InvalidSource(
+                f"private or loopback address {host!r} "
+                "(permit it with allow_private / --allow-private)"
+            )
+        raise InvalidSource(f"non-public address {host!r} ({kind}): it is never fetched")
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc = f"{netloc}:{port}"
@@ -411,7 +405,7 @@ def _read_opml(data: bytes | str) -> Element:
         raise MalformedOpml("empty OPML document")
     raw = _declare_own_prefix(raw)
     try:
-        root = SafeET.fromstring(raw)
+        root: Element = SafeET.fromstring(raw)
     except DefusedXmlException as exc:
         raise MalformedOpml(f"refused OPML: {exc}") from exc
     except ParseError as exc:

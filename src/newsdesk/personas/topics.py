@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from newsdesk.text.words import is_spaceless
+
 LANGUAGES = ("en", "fr", "de", "es", "pt", "ru", "zh", "ja", "ar", "hi")
 
 # topic -> language -> keywords (written for Newsdesk; stems end where inflections begin)
@@ -474,7 +476,7 @@ def normalise_text(text: str) -> str:
 def _script_of(keyword: str) -> str:
     for ch in keyword:
         code = ord(ch)
-        if 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
+        if is_spaceless(ch):
             return "cjk"
         if 0x0600 <= code <= 0x06FF:
             return "arabic"

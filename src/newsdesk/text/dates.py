@@ -8,15 +8,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateMention", "find_date_mentions", "normalize_digits"]
+from newsdesk.text.numbers import fold_digits
 
-# Full-width, Arabic-Indic, Extended Arabic-Indic and Devanagari digits map one to one onto
-# ASCII, so spans found in the normalised text are spans of the original.
-_DIGITS = str.maketrans(
-    "０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९",
-    "0123456789" * 4,
-)
+__all__ = ["DateMention", "find_date_mentions"]
 
+# Dates are read on fold_digits(text): every script's digits map one to one onto ASCII, so
+# spans found in the folded text are spans of the original.
 _MONTHS: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "janvier", "januar", "jänner", "enero", "janeiro", "января", "يناير",
         "كانون الثاني", "जनवरी"),
@@ -147,11 +144,6 @@ class DateMention:
         return self.form == "month_end"
 
 
-def normalize_digits(text: str) -> str:
-    """The text with every decimal digit as ASCII, same length."""
-    return text.translate(_DIGITS)
-
-
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     """The date, or None if the day does not exist."""
     try:
@@ -267,7 +259,7 @@ def find_date_mentions(text: str, anchor: dt.date, lang: str | None = None) -> l
     Returns:
         Mentions in text order; a relative mention overlapping a full date is dropped.
     """
-    scan = normalize_digits(text)
+    scan = fold_digits(text)
     full = _full_dates(scan, anchor)
     # Drop full-date matches nested in a longer one (e.g. a CJK date inside another form).
     full.sort(key=lambda d: (d.start, -(d.end - d.start)))

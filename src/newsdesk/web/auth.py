@@ -93,8 +93,9 @@ def load_session(request: Request) -> DeskSession | None:
     expected = password_fingerprint(request.app.state.secret_key, user.password_hash)
     if not hmac.compare_digest(fingerprint, expected) or is_session_ended(store, sid):
         return None
-    request.state.desk_session = DeskSession(user, sid)
-    return request.state.desk_session
+    session = DeskSession(user, sid)
+    request.state.desk_session = session
+    return session
 
 
 def current_user(request: Request) -> User | None:

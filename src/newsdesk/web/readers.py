@@ -63,8 +63,9 @@ def load_member(request: Request) -> MemberSession | None:
         member = s.get(Member, member_id)
     if member is None or member.disabled or issued < _aware_ts(member):
         return None
-    request.state.member_session = MemberSession(member, sid)
-    return request.state.member_session
+    session = MemberSession(member, sid)
+    request.state.member_session = session
+    return session
 
 
 def current_member(request: Request) -> Member | None:

@@ -8,7 +8,8 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 
 from newsdesk.claims._lexicon import ACCORDING, SPEECH
-from newsdesk.write._text import ENGLISH_STOPWORDS, is_wide
+from newsdesk.text.words import is_wide
+from newsdesk.write._text import ENGLISH_STOPWORDS
 
 __all__ = [
     "attribute_sentence",

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from newsdesk.text.words import is_wide
+
 _WORD = re.compile(r"\w+")
 
 # Snowball algorithm per ISO 639-1 code; English uses the original Porter stemmer, as ROUGE does.
@@ -59,18 +61,6 @@ ENGLISH_STOPWORDS = frozenset(
     said says say told according mr mrs ms one two may might must shall us per via within without
     yet since upon among across last next new""".split()  # noqa: SIM905  # readable as prose
 )
-
-
-def is_wide(ch: str) -> bool:
-    """Whether `ch` belongs to a script written without spaces between words (CJK, kana, hangul)."""
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x9FFF
-        or 0xAC00 <= o <= 0xD7AF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFF00 <= o <= 0xFFEF
-        or 0x20000 <= o <= 0x3FFFF
-    )
 
 
 def count_words(text: str) -> int:

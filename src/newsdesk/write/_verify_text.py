@@ -10,7 +10,9 @@ from functools import cached_property, lru_cache
 
 import snowballstemmer
 
-from newsdesk.text.dates import _full_dates, normalize_digits
+from newsdesk.text.dates import _full_dates
+from newsdesk.text.numbers import find_numbers, fold_digits, number_readings, value_key
+from newsdesk.text.words import WIDE_CLASS
 from newsdesk.write._text import ENGLISH_STOPWORDS
 
 # Letters, digits and the combining marks of Indic, Arabic and Hebrew scripts (not all are \w).
@@ -18,8 +20,8 @@ _WORD = re.compile(
     r"[\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
     r"\u06d6-\u06ed\u0900-\u0963\u0966-\u097f\u0980-\u0dff]+"
 )
-_WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
-_WIDE_SPLIT = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff])")
+_WIDE = re.compile(f"[{WIDE_CLASS}]")
+_WIDE_SPLIT = re.compile(f"([{WIDE_CLASS}])")
 
 STOPWORDS = frozenset(ENGLISH_STOPWORDS)
 
@@ -143,16 +145,10 @@ def wrapper_stages(text: str) -> list[Body]:
     return stages
 
 
-def strip_wrappers(text: str) -> Body:
-    """The words a writer took from the passage, without attribution, date label or quotes."""
-    last = wrapper_stages(text)[-1]
-    return Body(last.text.strip(), last.wrappers, last.label)
-
-
 # ---- tokens ----
 def normalise_text(text: str) -> str:
     """NFKC with every digit as ASCII (full-width forms, Arabic-Indic, Devanagari)."""
-    return normalize_digits(unicodedata.normalize("NFKC", text))
+    return fold_digits(unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=65536)
@@ -215,85 +211,6 @@ def stem_tokens(tokens: list[str], lang: str | None) -> list[str]:
 def is_content(token: str) -> bool:
     """Whether a folded token carries content (not an English function word)."""
     return token not in STOPWORDS
-
-
-# ---- numbers ----
-_SCALES = {
-    "thousand": 1e3, "k": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "千": 1e3,
-    "万": 1e4, "萬": 1e4, "lakh": 1e5, "crore": 1e7, "लाख": 1e5, "करोड़": 1e7,
-    "million": 1e6, "millions": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "млн": 1e6, "mio": 1e6,
-    "millones": 1e6, "millón": 1e6, "milhões": 1e6, "milhão": 1e6, "millionen": 1e6,
-    "亿": 1e8, "億": 1e8,
-    "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "млрд": 1e9, "mrd": 1e9,
-    "milliard": 1e9, "milliards": 1e9, "milliarden": 1e9, "mil millones": 1e9,
-    "trillion": 1e12, "tn": 1e12, "трлн": 1e12,
-    "percent": 1.0, "per cent": 1.0, "%": 1.0, "процента": 1.0, "процентов": 1.0,
-    "pour cent": 1.0, "por ciento": 1.0, "prozent": 1.0,
-}  # fmt: skip
-_SCALE_RE = "|".join(
-    re.escape(s).replace(r"\ ", r"\s+") for s in sorted(_SCALES, key=len, reverse=True)
-)
-_NUMBER = re.compile(
-    r"(?<![0-9.,])(?<![A-Za-z\u00c0-\u024f\u0400-\u04ff])"
-    r"(?P<num>\d{1,3}(?:[,.\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
-    rf"(?:\s?(?P<scale>{_SCALE_RE})\.?(?![A-Za-z\u00c0-\u024f\u0400-\u04ff]))?",
-    re.IGNORECASE,
-)
-_SPACES = "\u00a0\u202f\u2009 "
-
-
-def _plain_readings(num: str) -> set[float]:
-    """Every value a digit string can mean (grouping and decimal marks vary by language)."""
-    compact = "".join(ch for ch in num if ch not in _SPACES)
-    readings: set[float] = set()
-    if "," in compact and "." in compact:
-        dec = "." if compact.rfind(".") > compact.rfind(",") else ","
-        grp = "," if dec == "." else "."
-        readings.add(float(compact.replace(grp, "").replace(dec, ".")))
-        return readings
-    for mark in (",", "."):
-        if mark in compact:
-            groups = compact.split(mark)
-            if all(len(g) == 3 for g in groups[1:]):
-                readings.add(float(compact.replace(mark, "")))
-            if len(groups) == 2:
-                readings.add(float(compact.replace(mark, ".")))
-            return readings
-    readings.add(float(compact))
-    return readings
-
-
-def value_key(value: float) -> str:
-    """A comparable key for a value: nine significant digits."""
-    return f"{value:.9g}"
-
-
-@dataclass(frozen=True)
-class NumberMention:
-    """A number in text: how it was written and what it can mean."""
-
-    surface: str
-    start: int
-    end: int
-    values: frozenset[str]
-    parts: tuple[frozenset[str], ...]  # space-grouped "5 100" may be two numbers
-
-
-def find_numbers(text: str) -> list[NumberMention]:
-    """Numbers written in digits, with their scale word applied (1.2bn, 18%, 4 000)."""
-    found: list[NumberMention] = []
-    for m in _NUMBER.finditer(text):
-        num = m.group("num")
-        scale_word = m.group("scale")
-        scale = _SCALES.get(" ".join(scale_word.lower().split()), 1.0) if scale_word else 1.0
-        values = frozenset(value_key(v * scale) for v in _plain_readings(num))
-        parts: tuple[frozenset[str], ...] = ()
-        if any(ch in num for ch in _SPACES):
-            pieces = [p for p in re.split(f"[{_SPACES}]", num) if p]
-            parts = tuple(frozenset(value_key(v) for v in _plain_readings(p)) for p in pieces)
-        surface = m.group(0).strip().rstrip(".")
-        found.append(NumberMention(surface, m.start(), m.end(), values, parts))
-    return found
 
 
 # ---- dates ----
@@ -464,7 +381,7 @@ def analyse_passage(text: str) -> Evidence:
         digits = re.match(r"\d[\d.,\u00a0\u202f\u2009 ]*", mention.surface)
         if digits:
             raw = digits.group(0).rstrip(" ,.")
-            numbers |= {value_key(v) for v in _plain_readings(raw)}
+            numbers |= {value_key(v) for v in number_readings(raw)}
     dates = {d.month_day for d in find_dates(norm)}
     names = set(tokens)
     names |= {latin for t in tokens if (latin := transliterate(t))}

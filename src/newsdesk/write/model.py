@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from enum import StrEnum, nonmember
+from typing import Protocol
 
 
-class SectionKey:
+class SectionKey(StrEnum):
     """The sections of an analysis, in reading order."""
 
     WHAT_HAPPENED = "what_happened"
@@ -16,15 +17,17 @@ class SectionKey:
     DISPUTED = "disputed"
     WATCH = "watch"
     PERSPECTIVE = "perspective"
-    ORDER = (WHAT_HAPPENED, CONTEXT, WHAT_IS_NEW, DISPUTED, WATCH, PERSPECTIVE)
-    TITLES: ClassVar[dict[str, str]] = {
-        WHAT_HAPPENED: "What happened",
-        CONTEXT: "Context and precedents",
-        WHAT_IS_NEW: "What is new",
-        DISPUTED: "What is disputed",
-        WATCH: "What to watch",
-        PERSPECTIVE: "Another perspective",
-    }
+    ORDER = nonmember((WHAT_HAPPENED, CONTEXT, WHAT_IS_NEW, DISPUTED, WATCH, PERSPECTIVE))
+    TITLES = nonmember(
+        {
+            WHAT_HAPPENED: "What happened",
+            CONTEXT: "Context and precedents",
+            WHAT_IS_NEW: "What is new",
+            DISPUTED: "What is disputed",
+            WATCH: "What to watch",
+            PERSPECTIVE: "Another perspective",
+        }
+    )
 
 
 @dataclass

@@ -10,7 +10,7 @@ from newsdesk.llm.base import Message
 from newsdesk.write.model import SectionKey, SourcePassage, WritingBrief
 
 # what each section is for, as the model is told
-SECTION_GUIDE = {
+SECTION_GUIDE: dict[str, str] = {
     SectionKey.WHAT_HAPPENED: "the core facts: who did what, when, where",
     SectionKey.CONTEXT: "background and precedents (sources marked role=context help here)",
     SectionKey.WHAT_IS_NEW: "what the sources marked new=yes add since earlier coverage",

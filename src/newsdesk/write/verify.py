@@ -13,12 +13,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsdesk.text.dates import find_date_mentions
+from newsdesk.text.numbers import find_numbers
 from newsdesk.write._verify_text import (
     Evidence,
     analyse_passage,
     find_dates,
     find_names,
-    find_numbers,
     fold_tokens,
     fold_word,
     is_content,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsdesk.text.dates import DateMention, find_date_mentions
+from newsdesk.text.words import is_spaceless
 from newsdesk.write.model import WatchItem
 
 __all__ = ["WatchEvent", "find_watch_events", "find_watch_items", "has_future_cue"]
@@ -168,8 +169,8 @@ def _clean_clause(text: str) -> str:
 
 def _is_spaceless(text: str) -> bool:
     """Whether the text is mostly Chinese or Japanese (no sentence period to add)."""
-    wide = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
-    return wide * 2 > len(text)
+    spaceless = sum(1 for ch in text if is_spaceless(ch))
+    return spaceless * 2 > len(text)
 
 
 def _accepts(mention: DateMention, text: str, clause: tuple[int, int], anchor: dt.date) -> bool:

@@ -34,6 +34,7 @@ from newsdesk.monitor.fetch.errors import (
     TooManyRedirects,
 )
 from newsdesk.monitor.fetch.guard import GuardedNetworkBackend, check_url_allowed, split_url
+from newsdesk.monitor.fetch.politeness import HostPoliteness, shared_politeness
 from newsdesk.monitor.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache
 from newsdesk.monitor.fetch.schedule import parse_retry_after
 from newsdesk.settings import Settings
@@ -263,15 +264,6 @@ async def _read_prefix(response: httpx.Response, limit: int) -> bytes:
 # -- politeness --------------------------------------------------------------
 
 
-class _HostGate:
-    """Per-host concurrency slots and the earliest time the next request may start."""
-
-    def __init__(self, concurrency: int) -> None:
-        self.slots = asyncio.Semaphore(concurrency)
-        self.start_lock = asyncio.Lock()
-        self.next_start = 0.0
-
-
 class _Budget:
     """The total time one fetch may spend on the network, shared across its redirect hops."""
 
@@ -306,15 +298,23 @@ class PoliteFetcher:
     """Async HTTP fetcher that is safe (SSRF guard, caps) and polite (per-host limits, robots).
 
     Use as `async with PoliteFetcher(settings) as fetcher: await fetcher.fetch(url)`; pass a
-    long-lived `robots` cache to keep robots.txt rules across polling cycles.
+    long-lived `robots` cache to keep robots.txt rules across polling cycles. The per-host
+    delay and concurrency hold across every fetcher of the process (`shared_politeness`).
     """
 
-    def __init__(self, settings: Settings, *, robots: RobotsCache | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        robots: RobotsCache | None = None,
+        politeness: HostPoliteness | None = None,
+    ) -> None:
         self.settings = settings
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
-        self._gates: dict[str, _HostGate] = {}
+        self._queues: dict[str, asyncio.Semaphore] = {}
         self._robots = robots if robots is not None else RobotsCache(settings.user_agent)
+        self._politeness = politeness if politeness is not None else shared_politeness()
 
     async def __aenter__(self) -> PoliteFetcher:
         s = self.settings
@@ -334,7 +334,7 @@ class PoliteFetcher:
         )
         # Fresh per `async with`: asyncio primitives belong to the loop that runs them.
         self._global = asyncio.Semaphore(max(1, s.fetch_concurrency))
-        self._gates = {}
+        self._queues = {}
         return self
 
     async def __aexit__(
@@ -511,7 +511,7 @@ class PoliteFetcher:
             result.body = b""
             result.content_type = None
             if status in REDIRECT_STATUSES:
-                location = response.headers.get("location")
+                location: str | None = response.headers.get("location")
                 if location:
                     return location
                 raise HTTPStatusError(status, f"HTTP {status} redirect without a Location")
@@ -544,16 +544,18 @@ class PoliteFetcher:
     @asynccontextmanager
     async def _slot(self, host: str) -> AsyncIterator[None]:
         """Hold a per-host and a global slot, starting no sooner than per_host_delay after the
-        previous start to this host."""
+        previous start to this host by any fetcher of the process."""
         assert self._global is not None
-        gate = self._gates.get(host)
-        if gate is None:
-            gate = self._gates[host] = _HostGate(max(1, self.settings.per_host_concurrency))
-        # Per-host slot first, so requests queued for a busy host never hold global slots.
-        async with gate.slots, self._global:
-            async with gate.start_lock:
-                wait = gate.next_start - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                gate.next_start = time.monotonic() + self.settings.per_host_delay
+        s = self.settings
+        concurrency = max(1, s.per_host_concurrency)
+        queue = self._queues.get(host)
+        if queue is None:
+            queue = self._queues[host] = asyncio.Semaphore(concurrency)
+        # This fetcher's requests to a host queue here in order; then the process-wide slot.
+        # Per-host first, so requests queued for a busy host never hold global slots.
+        async with (
+            queue,
+            self._global,
+            self._politeness.slot(host, concurrency=concurrency, delay=s.per_host_delay),
+        ):
             yield

@@ -84,6 +84,24 @@ def is_address_allowed(ip: IPAddress, *, allow_private: bool) -> bool:
     return kind is None or (allow_private and kind in PRIVATE_CLASSES)
 
 
+# Names that mean this machine without asking DNS (RFC 6761 reserves *.localhost).
+LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
+
+def classify_host(host: str) -> str | None:
+    """The class of a non-public address a host spells by itself, None otherwise.
+
+    A literal IP (dotted, IPv6, bare decimal) is classified as `classify_address` does, and
+    localhost names count as loopback; any other name is None here: what it resolves to is
+    checked at connect time (`resolve_allowed`).
+    """
+    bare = host.strip("[]").lower().rstrip(".")
+    if bare in LOCAL_NAMES or bare.endswith(".localhost"):
+        return "loopback"
+    ip = parse_ip_literal(bare)
+    return None if ip is None else classify_address(ip)
+
+
 def parse_ip_literal(host: str) -> IPAddress | None:
     """The IP address a host string spells directly (dotted, IPv6, or a bare decimal), or None."""
     host = host.strip("[]")

@@ -30,6 +30,7 @@ from newsdesk.store import (
     Story,
     StoryArticle,
 )
+from newsdesk.store.queries import published_counts_by_persona, published_tag_counts
 from newsdesk.web.api.access import ApiRoute, Holder, Limit, Offset, unauthorized
 from newsdesk.web.api.models import (
     AliasOut,
@@ -394,21 +395,12 @@ def _persona_out(p: Persona, published: int) -> PersonaOut:
     )
 
 
-def _published_per_persona(s: Session) -> dict[str, int]:
-    rows = s.execute(
-        select(Analysis.persona_id, func.count())
-        .where(Analysis.status == AnalysisStatus.PUBLISHED)
-        .group_by(Analysis.persona_id)
-    )
-    return {pid: int(n) for pid, n in rows}
-
-
 @router.get("/personas", response_model=list[PersonaOut], tags=["personas"])
 def list_personas(request: Request) -> list[PersonaOut]:
     """The invented analysts and their beats."""
     personas = load_personas(app_settings(request).personas_file)
     with app_store(request).reader() as s:
-        counts = _published_per_persona(s)
+        counts = published_counts_by_persona(s)
     return [_persona_out(p, counts.get(p.id, 0)) for p in personas]
 
 
@@ -421,7 +413,7 @@ def get_persona(request: Request, persona_id: str, limit: Limit = 20) -> Persona
     if persona is None:
         raise HTTPException(404, f"no persona {persona_id!r}")
     with app_store(request).reader() as s:
-        counts = _published_per_persona(s)
+        counts = published_counts_by_persona(s)
         rows = s.scalars(
             _newest_first(
                 select(Analysis).where(
@@ -504,10 +496,6 @@ def get_entity(request: Request, entity_id: int) -> EntityDetail:
 @router.get("/tags", response_model=list[TagOut], tags=["analyses"])
 def list_tags(request: Request) -> list[TagOut]:
     """Tags of published analyses, most used first."""
-    counts: Counter[str] = Counter()
     with app_store(request).reader() as s:
-        for tags in s.scalars(
-            select(Analysis.tags).where(Analysis.status == AnalysisStatus.PUBLISHED)
-        ):
-            counts.update(set(tags or []))
-    return [TagOut(tag=t, count=n) for t, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+        counts = published_tag_counts(s)
+    return [TagOut(tag=t, count=n) for t, n in counts]

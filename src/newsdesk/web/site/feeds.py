@@ -18,6 +18,7 @@ from newsdesk.publish.feeds import (
     etag_of,
     render_feed,
 )
+from newsdesk.store.queries import published_tag_counts
 from newsdesk.web.app_state import app_settings, app_store
 from newsdesk.web.site import published as pub
 from newsdesk.web.site.render import render_page
@@ -108,7 +109,7 @@ def feeds_page(request: Request) -> Response:
     settings = app_settings(request)
     personas = load_personas(settings.personas_file)
     with app_store(request).reader() as s:
-        tags = pub.tag_counts(s)
+        tags = published_tag_counts(s)
         analyses = pub.latest_analyses(s, limit=None)
         stories = pub.stories_of(s, {a.story_id for a in analyses})
     story_list = sorted(stories.values(), key=lambda st: st.last_seen, reverse=True)

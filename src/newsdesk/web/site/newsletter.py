@@ -29,10 +29,10 @@ from newsdesk.publish.newsletter.subscribers import (
     unsubscribe,
 )
 from newsdesk.store import SubscriberStatus
+from newsdesk.store.queries import published_tag_counts
 from newsdesk.web.app_state import app_settings, app_store
 from newsdesk.web.auth import client_address
 from newsdesk.web.readers import current_member
-from newsdesk.web.site import published as pub
 from newsdesk.web.site.render import render_page
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def _private(response: Response) -> Response:
 def _choices(request: Request) -> dict[str, object]:
     settings = app_settings(request)
     with app_store(request).reader() as s:
-        tags = [t for t, _ in pub.tag_counts(s)[:TOPIC_TAGS]]
+        tags = [t for t, _ in published_tag_counts(s)[:TOPIC_TAGS]]
     return {"personas": load_personas(settings.personas_file), "tags": tags}
 
 

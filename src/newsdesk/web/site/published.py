@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import zlib
-from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from newsdesk.store import (
@@ -23,6 +22,7 @@ from newsdesk.store import (
     StoryArticle,
     User,
 )
+from newsdesk.store.queries import newest_published_analyses
 from newsdesk.web.sanitize import safe_url
 from newsdesk.write import provenance
 from newsdesk.write.model import SectionKey
@@ -101,31 +101,6 @@ class Production:
     corrections: list[dict[str, str]]
 
 
-def newest_published() -> Select[tuple[Analysis]]:
-    """Published analyses, only the newest version of each story+persona, newest first."""
-    newest = (
-        select(
-            Analysis.story_id,
-            Analysis.persona_id,
-            func.max(Analysis.version).label("version"),
-        )
-        .where(Analysis.status == AnalysisStatus.PUBLISHED)
-        .group_by(Analysis.story_id, Analysis.persona_id)
-        .subquery()
-    )
-    return (
-        select(Analysis)
-        .join(
-            newest,
-            (Analysis.story_id == newest.c.story_id)
-            & (Analysis.persona_id == newest.c.persona_id)
-            & (Analysis.version == newest.c.version),
-        )
-        .where(Analysis.status == AnalysisStatus.PUBLISHED)
-        .order_by(Analysis.published_at.desc().nulls_last(), Analysis.id.desc())
-    )
-
-
 def latest_analyses(
     session: Session,
     *,
@@ -136,7 +111,7 @@ def latest_analyses(
     exclude_story_id: int | None = None,
 ) -> list[Analysis]:
     """The newest published analyses, optionally of one persona, tag or story."""
-    stmt = newest_published()
+    stmt = newest_published_analyses()
     if persona_id is not None:
         stmt = stmt.where(Analysis.persona_id == persona_id)
     if story_id is not None:
@@ -319,14 +294,6 @@ def breaking_stories(session: Session, limit: int = 5) -> list[Story]:
             .limit(limit)
         )
     )
-
-
-def tag_counts(session: Session) -> list[tuple[str, int]]:
-    """Every tag of a current published analysis, with how many analyses carry it."""
-    counts: Counter[str] = Counter()
-    for tags in session.scalars(newest_published().with_only_columns(Analysis.tags)):
-        counts.update(set(tags or []))
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
 
 
 def stories_of(session: Session, story_ids: set[int]) -> dict[int, Story]:

@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 from newsdesk.personas import Persona, load_personas
 from newsdesk.publish.gate import gate_analysis
 from newsdesk.store import Analysis, AnalysisStatus, Entity, Story
-from newsdesk.store.queries import story_articles
+from newsdesk.store.queries import (
+    newest_published_analyses,
+    published_counts_by_persona,
+    published_tag_counts,
+    story_articles,
+)
 from newsdesk.web.app_state import app_settings, app_store
 from newsdesk.web.readers import reader_of
 from newsdesk.web.sanitize import safe_url, source_link
@@ -216,7 +221,7 @@ def story_page(request: Request, raw_id: str) -> Response:
 def tags_page(request: Request) -> Response:
     """Every tag of a published analysis, with counts."""
     with app_store(request).reader() as s:
-        return _render(request, "tags.html", {"tags": pub.tag_counts(s)})
+        return _render(request, "tags.html", {"tags": published_tag_counts(s)})
 
 
 @router.get("/tags/{tag:path}", include_in_schema=False)
@@ -244,9 +249,7 @@ def personas_page(request: Request) -> Response:
     """The analysts (invented personas) and their beats."""
     personas = _personas(request)
     with app_store(request).reader() as s:
-        counts: dict[str, int] = {}
-        for pid in s.scalars(pub.newest_published().with_only_columns(Analysis.persona_id)):
-            counts[pid] = counts.get(pid, 0) + 1
+        counts = published_counts_by_persona(s)
     return _render(
         request, "personas.html", {"personas": list(personas.values()), "counts": counts}
     )
@@ -319,7 +322,7 @@ def sitemap(request: Request) -> Response:
         ("/members", None),
     ]
     with app_store(request).reader() as s:
-        for a in s.scalars(pub.newest_published()):
+        for a in s.scalars(newest_published_analyses()):
             entries.append((f"/analyses/{a.id}", a.updated_at))
         for sid, last_seen in s.execute(
             select(Story.id, Story.last_seen)
@@ -327,7 +330,7 @@ def sitemap(request: Request) -> Response:
             .order_by(Story.id)
         ):
             entries.append((f"/stories/{sid}", last_seen))
-        tags = [t for t, _ in pub.tag_counts(s)]
+        tags = [t for t, _ in published_tag_counts(s)]
     entries += [(f"/personas/{pid}", None) for pid in _personas(request)]
     entries += [(tag_url(t), None) for t in tags]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']

@@ -12,6 +12,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import select, text
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from newsdesk.publish.gate import VISITOR, gate_analysis, gate_fingerprint
 from newsdesk.settings import Settings
 from newsdesk.store import Analysis, AnalysisStatus, Article, Story, StoryArticle
-from newsdesk.web.site.published import newest_published
+from newsdesk.store.queries import newest_published_analyses
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,9 @@ def index_story(session: Session, story: Story) -> None:
 def _wanted_analyses(session: Session, settings: Settings | None) -> dict[int, str]:
     # only the newest published version of each story+persona is searchable
     rows = session.execute(
-        newest_published().with_only_columns(Analysis.id, Analysis.status, Analysis.updated_at)
+        newest_published_analyses().with_only_columns(
+            Analysis.id, Analysis.status, Analysis.updated_at
+        )
     )
     gate = gate_fingerprint(settings or _OPEN)
     return {aid: f"{status}:{updated.isoformat()}:{gate}" for aid, status, updated in rows}
@@ -189,7 +192,11 @@ def _highlight(snippet: str) -> Markup:
     return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
-def _search_sqlite(session: Session, terms: list[str], limit: int) -> list[tuple]:
+# (kind, ref_id, title, snippet, score) as the database returns them
+_Row = tuple[Any, Any, Any, Any, float]
+
+
+def _search_sqlite(session: Session, terms: list[str], limit: int) -> list[_Row]:
     # each term quoted: a reader's words are never FTS5 syntax; adjacent terms mean AND
     match = "{title body}: (" + " ".join(f'"{t}"' for t in terms) + ")"
     rows = session.execute(
@@ -204,7 +211,7 @@ def _search_sqlite(session: Session, terms: list[str], limit: int) -> list[tuple
     return [(k, r, t, s, -float(sc)) for k, r, t, s, sc in rows]
 
 
-def _search_postgres(session: Session, terms: list[str], limit: int) -> list[tuple]:
+def _search_postgres(session: Session, terms: list[str], limit: int) -> list[_Row]:
     rows = session.execute(
         text(
             "SELECT kind, ref_id, title, "
