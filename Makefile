@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP_QUIET ?= -q
+# pytest-xdist workers; the tests wait on sockets and subprocesses, so more workers than cores helps
+TEST_WORKERS ?= 4
 
-.PHONY: setup demo test lint format bench docs clean
+.PHONY: setup demo test test-fast lint format bench docs clean
 
 setup: $(VENV)/.installed
 
@@ -21,7 +23,11 @@ demo: setup
 
 ## Install, then run the whole test suite (PostgreSQL too when NEWSDESK_TEST_POSTGRES_URL is set).
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+## The fast subset for the edit-test loop: everything but the quality gates and end-to-end runs.
+test-fast: setup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not gate and not e2e"
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,10 @@ from newsdesk.store import Store
 from tests.localserver import LocalServer
 
 POSTGRES_URL = os.environ.get("NEWSDESK_TEST_POSTGRES_URL", "")
+
+# Rich sizes its tables to the terminal; tests read CLI output, so give every run (a terminal, a
+# pipe, an xdist worker) the same width
+os.environ["COLUMNS"] = "200"
 
 
 @pytest.fixture
@@ -73,3 +79,46 @@ def server() -> Iterator[LocalServer]:
         yield srv
     finally:
         srv.stop()
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """The offline demo, built once per test session by the real CLI (`demo --no-serve --fresh`)."""
+
+    data_dir: Path
+    output: str
+
+    def copy(self, into: Path) -> Path:
+        """A private copy of the built data folder, for tests that change the store."""
+        target = into / "data"
+        shutil.copytree(self.data_dir, target)
+        return target
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """Build the demo once per session; the demo, browser and web tests read it (or a copy).
+
+    Under pytest-xdist the demo modules run on one worker (pytest_collection_modifyitems),
+    so the demo is still built once per run."""
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    data = tmp_path_factory.mktemp("demo") / "data"
+    result = CliRunner().invoke(app, ["--data-dir", str(data), "demo", "--no-serve", "--fresh"])
+    assert result.exit_code == 0, result.output
+    return DemoBuild(data, result.output)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Gate and end-to-end tests carry their folder's marker, so `-m "not gate and not e2e"`
+    selects the fast suite; tests that use the session's demo build run on one xdist worker."""
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "gates" in parts:
+            item.add_marker(pytest.mark.gate)
+        if "e2e" in parts:
+            item.add_marker(pytest.mark.e2e)
+        if "demo_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))

@@ -17,7 +17,7 @@ from newsdesk.store import IssueStatus, Member, NewsletterIssue, Role, Store
 from newsdesk.web import create_app
 from tests.publish.audience_site import build_audience_site
 from tests.smtpserver import SmtpServer
-from tests.test_web_desk import login, token_of
+from tests.web.test_web_desk import login, token_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

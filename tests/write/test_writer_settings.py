@@ -16,8 +16,8 @@ from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.factory import WriterNotConfigured, writer_from_settings
 from newsdesk.write.llm_writer import LLMWriter
 from newsdesk.write.stage import run as run_write_stage
+from tests.desk.test_desk_workflow import ARTICLES, add_story
 from tests.llm_server import ScriptedLLMServer, answer, failure
-from tests.test_desk_workflow import ARTICLES, add_story
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 import newsdesk.cli.understand_cmds  # noqa: F401  (registers the commands)
 from newsdesk.cli._app import app
 
-FIXTURE = Path(__file__).parent / "fixtures" / "cluster" / "invented_multilingual.jsonl"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "cluster" / "invented_multilingual.jsonl"
 
 # invented: two distinct stories, one line without title/lang/date, one syndicated copy
 LINES = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,14 +28,13 @@ from newsdesk.store import (
     StoryArticle,
 )
 from newsdesk.stories.stage import StoryAssigner
+from tests.conftest import DemoBuild
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    data = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["--data-dir", str(data), "demo", "--no-serve", "--fresh"])
-    assert result.exit_code == 0, result.output
-    yield data, result.output
+def demo(demo_build: DemoBuild) -> tuple[Path, str]:
+    """The session's demo build (tests/conftest.py); these tests only read it."""
+    return demo_build.data_dir, demo_build.output
 
 
 def _gold(arts: list[Article]) -> dict[int, DemoArticle]:
@@ -44,7 +42,6 @@ def _gold(arts: list[Article]) -> dict[int, DemoArticle]:
     return {a.id: by_path[urlsplit(a.canonical_url or "").path] for a in arts}
 
 
-@pytest.mark.timeout(900)  # the module's demo run is built in this test's setup
 def test_demo_stores_corpus_detects_languages_links_copies_records_errors(
     demo: tuple[Path, str],
 ) -> None:
@@ -144,7 +141,7 @@ def test_cluster_stage_restores_from_the_store_after_a_restart(demo: tuple[Path,
 def test_every_multi_outlet_story_gets_a_verified_analysis_by_its_beat(
     demo: tuple[Path, str],
 ) -> None:
-    from tests.test_routing_demo import BEAT_PERSONAS
+    from tests.gates.test_routing_demo import BEAT_PERSONAS
 
     data, output = demo
     assert "sentences verified" in output

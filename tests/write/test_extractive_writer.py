@@ -34,7 +34,7 @@ from newsdesk.write.verify import verify_draft
 from newsdesk.write.watch import find_watch_items
 
 DAY = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
-CORPUS = Path(__file__).parent.parent / "src" / "newsdesk" / "demo" / "corpus"
+CORPUS = Path(__file__).parents[2] / "src" / "newsdesk" / "demo" / "corpus"
 
 # INVENTED articles: (article id, outlet, lang, hours after DAY, title, sentences)
 ARTICLES: list[tuple[int, str, str, int, str, list[str]]] = [

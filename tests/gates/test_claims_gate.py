@@ -20,7 +20,7 @@ from newsdesk.claims import (
 )
 from newsdesk.read.passages import split_passages
 
-STORIES = sorted((Path(__file__).parents[1] / "src/newsdesk/demo/corpus/stories").glob("*.json"))
+STORIES = sorted((Path(__file__).parents[2] / "src/newsdesk/demo/corpus/stories").glob("*.json"))
 OUTLET_NAMES = [
     o["name"]
     for o in json.loads((STORIES[0].parents[1] / "outlets.json").read_text(encoding="utf-8"))

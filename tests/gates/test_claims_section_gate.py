@@ -22,7 +22,7 @@ from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.model import DisputeBrief, Draft, SectionKey, SourcePassage, WritingBrief
 from newsdesk.write.verify import verify_draft
 
-STORIES = sorted((Path(__file__).parents[1] / "src/newsdesk/demo/corpus/stories").glob("*.json"))
+STORIES = sorted((Path(__file__).parents[2] / "src/newsdesk/demo/corpus/stories").glob("*.json"))
 # Measured 2026-12-01: 40 of 41 entries surface (38 before "said" stopped reading a capitalised
 # subject as an addressee, two accounts set side by side in one sentence became rivals and
 # other articles' restatements joined a side; 34 before quotes spanning two passages took the

@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import select
 
 from newsdesk.accounts import create_user
-from newsdesk.demo.runner import run_demo
 from newsdesk.settings import Settings
 from newsdesk.store import Analysis, AnalysisStatus, Role, Store, open_store
 from newsdesk.web import create_app
+from tests.conftest import DemoBuild
 from tests.webserver import AppServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery"
 
 if not Path(CHROMIUM).exists():
@@ -34,10 +34,12 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
-    data = tmp_path_factory.mktemp("browser") / "data"
+def site(
+    demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Store]]:
+    """The session's demo build, copied: the editor here approves a draft, which changes it."""
+    data = demo_build.copy(tmp_path_factory.mktemp("browser"))
     settings = Settings(data_dir=data, dev_mode=True, page_cache_seconds=5.0)
-    run_demo(settings, fresh=True)  # over simulated days, as `newsdesk demo` runs it
     store = open_store(settings)
     with store.session() as s:
         create_user(s, "editor", PASSWORD, Role.EDITOR, display_name="Demo Editor")

@@ -20,7 +20,7 @@ from newsdesk.write.watch import WatchEvent, find_watch_events, find_watch_items
 
 # Tuesday 10 November 2026, 09:00 UTC
 PUB = dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC)
-STORIES = Path(__file__).parent.parent / "src" / "newsdesk" / "demo" / "corpus" / "stories"
+STORIES = Path(__file__).parents[2] / "src" / "newsdesk" / "demo" / "corpus" / "stories"
 DAY0 = dt.datetime(2026, 11, 9, tzinfo=dt.UTC)
 
 

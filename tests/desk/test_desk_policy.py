@@ -14,7 +14,7 @@ from newsdesk.desk import PolicyDecision, audit_events, evaluate_policy
 from newsdesk.desk.policy import RULES, policy_tags
 from newsdesk.settings import Settings
 from newsdesk.store import AnalysisStatus, Store
-from tests.test_desk_workflow import ARTICLES, DENIAL, write_analysis
+from tests.desk.test_desk_workflow import ARTICLES, DENIAL, write_analysis
 
 CLEAN: dict[str, Any] = {
     "unsupported": 0,

@@ -15,7 +15,7 @@ from newsdesk.embed import E5Embedder
 from newsdesk.stories import ArticleInput
 from newsdesk.stories.scoring import score_article_pairs
 
-FIXTURE = Path(__file__).parent / "fixtures" / "cluster" / "invented_multilingual.jsonl"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "cluster" / "invented_multilingual.jsonl"
 
 
 def fixture_rows() -> list[dict[str, str]]:

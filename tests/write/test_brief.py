@@ -24,8 +24,8 @@ from newsdesk.write.selection import (
     unwrap_lines,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "brief"
-DEMO = Path(__file__).parent.parent / "src" / "newsdesk" / "demo" / "corpus" / "stories"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "brief"
+DEMO = Path(__file__).parents[2] / "src" / "newsdesk" / "demo" / "corpus" / "stories"
 
 
 def _fixture(name: str) -> list[SourceDocument]:

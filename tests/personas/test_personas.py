@@ -71,7 +71,7 @@ def test_nine_defaults_cover_distinct_beats() -> None:
 
 
 def test_defaults_file_says_the_personas_are_invented() -> None:
-    text = Path(__file__).parents[1].joinpath("src/newsdesk/personas/defaults.toml").read_text()
+    text = Path(__file__).parents[2].joinpath("src/newsdesk/personas/defaults.toml").read_text()
     assert "INVENTED" in text.splitlines()[0]
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import newsdesk.cli  # noqa: F401  (importing registers the commands)
 from newsdesk.cli._app import EXIT_FAILED, EXIT_USAGE, CLIError, app
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "cli"
+SRC = Path(__file__).resolve().parents[2] / "src" / "newsdesk" / "cli"
 
 
 def _errors(stderr: str) -> list[str]:
